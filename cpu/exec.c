@@ -1,0 +1,172 @@
+/*
+ * cpu/exec.c - the interpreter's main loop.
+ *
+ * Find (or decode) the block at CS:EIP, run its handlers one after the
+ * other, repeat.  Between blocks, and only there, the loop looks at the
+ * world outside the CPU: stop requests, HLT, the instruction budget
+ * (ARCHITECTURE.md section 4).  A fault anywhere inside lands back here by
+ * longjmp (cpu/exception.c).
+ */
+#include <string.h>
+
+#include "cpu/decode.h"
+#include "cpu/exception.h"
+#include "cpu/icache.h"
+#include "cpu/mem.h"
+#include "cpu/ops.h"
+#include "mmu/mmu.h"
+
+/* An instruction longer than 15 bytes raises #GP(0) (SDM Vol. 2A, 2.3.11). */
+static void insn_too_long(struct cpu *c, const struct insn *i)
+{
+	(void)i;
+	cpu_fault(c, EXC_GP, 0);
+}
+
+static void decode_or_fail(const uint8_t *bytes, unsigned avail, bool code32, struct insn *i,
+			   enum decode_result *res, const struct opdesc **d)
+{
+	*res = decode_insn(bytes, avail, code32, i, d);
+	if (*res == DECODE_TOO_LONG) {
+		i->fn = insn_too_long;
+		i->len = MAX_INSN_LEN;
+		*d = NULL;
+	}
+}
+
+/*
+ * The first instruction crosses into the next page (or lies outside RAM):
+ * fetch its bytes one at a time through the MMU, which raises #PF exactly
+ * when a byte the instruction needs is not mapped.  Such a block is not
+ * cached, since a store to the second page would not invalidate it.
+ */
+static struct block *decode_slow(struct cpu *c, uint32_t lin, struct block *tmp)
+{
+	uint8_t bytes[MAX_INSN_LEN];
+	enum decode_result res = DECODE_NEED_MORE;
+	const struct opdesc *d;
+	unsigned n = 0;
+
+	while (res == DECODE_NEED_MORE && n < MAX_INSN_LEN) {
+		bytes[n] = lin_read(c, c->tlb, lin + n, 1);
+		n++;
+		decode_or_fail(bytes, n, c->code32, &tmp->insns[0], &res, &d);
+	}
+	if (res == DECODE_NEED_MORE)
+		decode_or_fail(bytes, MAX_INSN_LEN + 1, c->code32, &tmp->insns[0], &res, &d);
+	tmp->n = 1;
+	return tmp;
+}
+
+/* Decode a block from host memory: up to the page end, a block-ending
+ * instruction, or BLOCK_MAX_INSNS. */
+static struct block *decode_block(struct cpu *c, uint32_t phys, const uint8_t *host,
+				  unsigned avail, uint32_t gen)
+{
+	struct block *b = icache_alloc(c->icache, BLOCK_MAX_INSNS);
+	unsigned pos = 0;
+
+	b->phys = phys;
+	b->gen = gen;
+	b->code32 = c->code32;
+	b->n = 0;
+	while (b->n < BLOCK_MAX_INSNS) {
+		struct insn *i = &b->insns[b->n];
+		const struct opdesc *d;
+		enum decode_result res;
+
+		decode_or_fail(host + pos, avail - pos, c->code32, i, &res, &d);
+		if (res == DECODE_NEED_MORE)
+			break;  /* crosses the page: the next block starts with it */
+		pos += i->len;
+		b->n++;
+		if (!d || (d->flags & D_ENDS_BLOCK) || i->fn == op_ud || pos >= avail)
+			break;
+	}
+	if (b->n == 0)
+		return NULL;
+	icache_insert(c->icache, b);
+	mmu_protect_code(c->mmu, phys);
+	return b;
+}
+
+static struct block *find_block(struct cpu *c, struct block *tmp)
+{
+	uint32_t lin, phys, gen;
+	const struct tlb_entry *e;
+	struct physmem *pm = c->mmu->pm;
+	struct block *b;
+
+	if (c->eip > c->seg[S_CS].limit)
+		cpu_fault(c, EXC_GP, 0);
+	lin = c->seg[S_CS].base + c->eip;
+	e = tlb_entry(c->tlb, lin);
+	if (e->rtag != (lin & PAGE_MASK)) {
+		lin_read(c, c->tlb, lin, 1);  /* walk, fill the TLB, or raise #PF */
+		if (e->rtag != (lin & PAGE_MASK))
+			return decode_slow(c, lin, tmp);  /* not RAM */
+	}
+	phys = e->phys | (lin & ~PAGE_MASK);
+	gen = pm->page_gen[phys >> PAGE_SHIFT];
+	b = icache_find(c->icache, phys, c->code32, gen);
+	if (!b)
+		b = decode_block(c, phys, (const uint8_t *)(e->addend + lin),
+				 PAGE_SIZE - (lin & ~PAGE_MASK), gen);
+	return b ? b : decode_slow(c, lin, tmp);
+}
+
+static void run_block(struct cpu *c, const struct block *b)
+{
+	const struct insn *i = b->insns, *end = i + b->n;
+
+	c->abort_block = false;
+	c->block_insns = i;
+	do {
+		c->cur = i;
+		c->eip += i->len;
+		i->fn(c, i);
+	} while (++i < end && !c->abort_block);
+	c->icount += i - b->insns;
+	c->cur = NULL;
+}
+
+uint64_t cpu_icount(const struct cpu *c)
+{
+	return c->icount + (c->cur ? (uint64_t)(c->cur - c->block_insns) : 0);
+}
+
+void cpu_request_stop(struct cpu *c, enum cpu_stop why)
+{
+	c->stop = why;
+	c->abort_block = true;
+}
+
+enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns)
+{
+	/* Room for one uncached instruction (see decode_slow). */
+	static _Alignas(16) uint8_t tmp_space[sizeof(struct block) + sizeof(struct insn)];
+	struct block *tmp = (struct block *)tmp_space;
+	uint64_t limit = c->icount + max_insns;
+
+	c->stop = STOP_NONE;
+	if (setjmp(c->fault_jmp)) {
+		/* Instructions before the faulting one in its block did retire. */
+		if (c->cur)
+			c->icount += c->cur - c->block_insns;
+		cpu_handle_fault(c);
+	}
+	while (c->stop == STOP_NONE) {
+		c->inhibit_irq = false;  /* the shadow lasts one instruction at most */
+		if (c->halted) {
+			/* Nothing can raise an interrupt yet, so HLT is the end. */
+			c->stop = STOP_HALTED;
+			break;
+		}
+		if (c->icount >= limit) {
+			c->stop = STOP_BUDGET;
+			break;
+		}
+		run_block(c, find_block(c, tmp));
+	}
+	return c->stop;
+}

@@ -1,0 +1,104 @@
+/*
+ * cpu/mem.c - the slow path of memory accesses: segment faults, TLB misses,
+ * accesses that cross a page, stores to pages that hold decoded code.
+ */
+#include "cpu/mem.h"
+#include "cpu/exception.h"
+#include "mmu/mmu.h"
+
+/* SDM Vol. 3A, 5.3: a limit violation is #SS(0) for the stack segment,
+ * #GP(0) otherwise; so is an access through a null or unusable selector. */
+_Noreturn void seg_fault(struct cpu *c, unsigned s, bool write)
+{
+	(void)write;
+	cpu_fault(c, s == S_SS ? EXC_SS : EXC_GP, 0);
+}
+
+static unsigned access_kind(struct cpu *c, struct tlb *t, bool write)
+{
+	return (write ? ACC_WRITE : ACC_READ) |
+	       (t == &c->mmu->tlb[TLB_USER] ? ACC_USER : 0);
+}
+
+/*
+ * Translate LIN, raising #PF on failure, and refill the TLB entry.  Returns
+ * the physical address.  A page outside RAM is left out of the TLB so every
+ * access to it comes back here.
+ */
+static uint32_t translate(struct cpu *c, struct tlb *t, uint32_t lin, bool write)
+{
+	struct physmem *pm = c->mmu->pm;
+	struct paging_regs pr = { c->cr0, c->cr3, c->cr4 };
+	struct walk w = { .phys = lin, .write_ok = true };
+	uint8_t *host;
+
+	c->mmu->tlb_misses++;
+	if ((c->cr0 & CR0_PG) && !paging_walk(pm, &pr, lin, access_kind(c, t, write), &w)) {
+		c->cr2 = lin;
+		cpu_fault(c, EXC_PF, w.pf_error);
+	}
+	host = physmem_ptr(pm, w.phys & PAGE_MASK);
+	if (host) {
+		bool code = pm->has_code[w.phys >> PAGE_SHIFT];
+		tlb_fill(t, lin, w.phys & PAGE_MASK, host, w.write_ok && !code, w.global);
+	}
+	return w.phys;
+}
+
+static uint32_t phys_read(struct cpu *c, uint32_t pa, unsigned size)
+{
+	uint8_t *p = physmem_ptr(c->mmu->pm, pa);
+
+	/* Nothing decodes addresses beyond RAM yet: the bus floats high. */
+	return p ? load_host((uintptr_t)p, size) : (size == 4 ? ~0u : (1u << (8 * size)) - 1);
+}
+
+static void phys_write(struct cpu *c, uint32_t pa, uint32_t v, unsigned size)
+{
+	uint8_t *p = physmem_ptr(c->mmu->pm, pa);
+
+	if (!p)
+		return;
+	if (physmem_code_written(c->mmu->pm, pa))
+		c->abort_block = true;  /* the running block may be the code just changed */
+	store_host((uintptr_t)p, v, size);
+}
+
+uint32_t mem_read_slow(struct cpu *c, struct tlb *t, uint32_t lin, unsigned size)
+{
+	uint32_t v = 0;
+
+	if ((lin & ~PAGE_MASK) + size <= PAGE_SIZE)
+		return phys_read(c, translate(c, t, lin, false), size);
+	for (unsigned i = 0; i < size; i++)
+		v |= phys_read(c, translate(c, t, lin + i, false), 1) << (8 * i);
+	return v;
+}
+
+void mem_write_slow(struct cpu *c, struct tlb *t, uint32_t lin, uint32_t v, unsigned size)
+{
+	uint32_t pa[4];
+
+	/* Translate every byte before storing any, so a #PF on the second page
+	 * leaves the first one untouched: the fault is restartable. */
+	for (unsigned i = 0; i < size; i++)
+		pa[i] = (i == 0 || ((lin + i) & ~PAGE_MASK) == 0)
+			? translate(c, t, lin + i, true) : pa[i - 1] + 1;
+	if ((lin & ~PAGE_MASK) + size <= PAGE_SIZE) {
+		phys_write(c, pa[0], v, size);
+		return;
+	}
+	for (unsigned i = 0; i < size; i++)
+		phys_write(c, pa[i], v >> (8 * i), 1);
+}
+
+void vprobe_write(struct cpu *c, unsigned s, uint32_t off, unsigned size)
+{
+	uint32_t lin = seg_linear(c, s, off, size, true);
+	const struct tlb_entry *e = tlb_entry(c->tlb, lin);
+
+	if (!tlb_hit(e->wtag, lin, size)) {
+		translate(c, c->tlb, lin, true);
+		translate(c, c->tlb, lin + size - 1, true);
+	}
+}

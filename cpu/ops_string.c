@@ -1,0 +1,106 @@
+/*
+ * cpu/ops_string.c - the string instructions MOVS, CMPS, STOS, LODS, SCAS,
+ * INS, OUTS, alone or with REP/REPE/REPNE (SDM Vol. 2B, REP prefix).
+ *
+ * The source is seg:(E)SI (DS unless overridden), the destination always
+ * ES:(E)DI; the address size picks SI/DI/CX or ESI/EDI/ECX.  Registers are
+ * updated after every element, so a fault in the middle of a REP leaves
+ * them describing the work done, and restarting the instruction finishes it.
+ */
+#include "cpu/ops.h"
+
+/* A long REP yields after this many elements, so that device time and
+ * interrupts are not held up; it simply runs again from the same EIP. */
+#define REP_SLICE 65536
+
+enum str_op { STR_MOVS, STR_CMPS, STR_STOS, STR_LODS, STR_SCAS, STR_INS, STR_OUTS };
+
+INLINE uint32_t index_reg(struct cpu *c, unsigned r, bool asz32)
+{
+	return asz32 ? c->regs[r] : *cpu_reg16(c, r);
+}
+
+INLINE void index_add(struct cpu *c, unsigned r, int32_t delta, bool asz32)
+{
+	reg_set(c, r, index_reg(c, r, asz32) + delta, asz32 ? 4 : 2);
+}
+
+/* One element; returns false when a REPE/REPNE condition ends the loop. */
+INLINE bool string_step(struct cpu *c, const struct insn *i, unsigned size,
+			enum str_op op, bool asz32, int32_t delta)
+{
+	uint32_t si = index_reg(c, R_ESI, asz32), di = index_reg(c, R_EDI, asz32), v;
+	bool uses_si = op == STR_MOVS || op == STR_CMPS || op == STR_LODS || op == STR_OUTS;
+	bool uses_di = op != STR_LODS && op != STR_OUTS;
+
+	switch (op) {
+	case STR_MOVS:
+		vwrite(c, S_ES, di, vread(c, i->seg, si, size), size);
+		break;
+	case STR_CMPS:
+		v = vread(c, i->seg, si, size);
+		alu_sub(&c->lf, v, vread(c, S_ES, di, size), false, size * 8);
+		break;
+	case STR_STOS:
+		vwrite(c, S_ES, di, reg_get(c, R_EAX, size), size);
+		break;
+	case STR_LODS:
+		reg_set(c, R_EAX, vread(c, i->seg, si, size), size);
+		break;
+	case STR_SCAS:
+		alu_sub(&c->lf, reg_get(c, R_EAX, size), vread(c, S_ES, di, size), false, size * 8);
+		break;
+	case STR_INS:
+		/* Check the destination before the port is read: reads can have side effects. */
+		vprobe_write(c, S_ES, di, size);
+		vwrite(c, S_ES, di, port_in(c, *cpu_reg16(c, R_EDX), size), size);
+		break;
+	case STR_OUTS:
+		port_out(c, *cpu_reg16(c, R_EDX), vread(c, i->seg, si, size), size);
+		break;
+	}
+	if (uses_si)
+		index_add(c, R_ESI, delta, asz32);
+	if (uses_di)
+		index_add(c, R_EDI, delta, asz32);
+	if (op != STR_CMPS && op != STR_SCAS)
+		return true;
+	/* REPE (F3) goes on while equal, REPNE (F2) while not equal. */
+	return lf_zf(&c->lf, c->eflags) == !!(i->flags & IF_REP);
+}
+
+INLINE void string_op(struct cpu *c, const struct insn *i, unsigned size, enum str_op op)
+{
+	bool asz32 = i->flags & IF_ASZ32;
+	int32_t delta = (c->eflags & FL_DF) ? -(int32_t)size : (int32_t)size;
+	unsigned slice = REP_SLICE;
+
+	if (!(i->flags & (IF_REP | IF_REPNE))) {
+		string_step(c, i, size, op, asz32, delta);
+		return;
+	}
+	while (index_reg(c, R_ECX, asz32) != 0) {
+		if (slice-- == 0) {
+			c->eip -= i->len;  /* not finished: run this instruction again */
+			c->abort_block = true;
+			return;
+		}
+		bool go_on = string_step(c, i, size, op, asz32, delta);
+		index_add(c, R_ECX, -1, asz32);
+		if (!go_on)
+			return;
+	}
+}
+
+#define STRING_FAMILIES(name, OP) \
+	INLINE void name##_s(struct cpu *c, const struct insn *i, unsigned size) \
+	{ string_op(c, i, size, OP); } \
+	FAMILY_SIZE8(name##_b, name##_s); FAMILY_SIZE(name##_v, name##_s)
+
+STRING_FAMILIES(movs, STR_MOVS);
+STRING_FAMILIES(cmps, STR_CMPS);
+STRING_FAMILIES(stos, STR_STOS);
+STRING_FAMILIES(lods, STR_LODS);
+STRING_FAMILIES(scas, STR_SCAS);
+STRING_FAMILIES(ins, STR_INS);
+STRING_FAMILIES(outs, STR_OUTS);

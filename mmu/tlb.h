@@ -1,0 +1,47 @@
+/*
+ * mmu/tlb.h - the software TLB.
+ *
+ * One direct-mapped table per privilege (supervisor, user) caches, for a
+ * linear page, the *host* address of its frame.  A hit is one tag compare
+ * and one add, whatever paging scheme produced the translation
+ * (ARCHITECTURE.md sections 2 and 4).  Read and write permission have their
+ * own tags: a page is entered for writing only when a write needs no help
+ * from the slow path (writable, dirty bit already set, no decoded code on it).
+ */
+#ifndef MMU_TLB_H
+#define MMU_TLB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mmu/physmem.h"
+
+#define TLB_BITS    10
+#define TLB_ENTRIES (1u << TLB_BITS)
+#define TLB_INVALID 1u  /* never equal to a page-aligned linear address */
+
+struct tlb_entry {
+	uint32_t rtag;      /* linear page address if readable, else TLB_INVALID */
+	uint32_t wtag;      /* linear page address if writable fast, else TLB_INVALID */
+	uintptr_t addend;   /* host address = addend + linear address */
+	uint32_t phys;      /* physical page address */
+	bool global;        /* survives a CR3 load (CR4.PGE, PTE.G) */
+};
+
+struct tlb {
+	struct tlb_entry e[TLB_ENTRIES];
+};
+
+static inline struct tlb_entry *tlb_entry(struct tlb *t, uint32_t lin)
+{
+	return &t->e[(lin >> PAGE_SHIFT) & (TLB_ENTRIES - 1)];
+}
+
+void tlb_flush(struct tlb *t, bool keep_global);
+void tlb_flush_page(struct tlb *t, uint32_t lin);
+/* Decoded code now lives on PHYS: stores to it must take the slow path. */
+void tlb_protect_code(struct tlb *t, uint32_t phys);
+void tlb_fill(struct tlb *t, uint32_t lin, uint32_t phys, uint8_t *host,
+	      bool writable, bool global);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * vmm/machine.c - building the PC and running it.
+ *
+ * The run loop gives the CPU slices of instructions and looks, between
+ * slices, at why it stopped: a guest request to exit (isa-debug-exit), HLT
+ * with nothing left to wake it, or a triple fault.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hw/debugcon.h"
+#include "vmm/machine.h"
+#include "vmm/multiboot.h"
+#include "vmm/stats.h"
+
+#define RUN_SLICE 10000000ull  /* instructions between looks at the host */
+
+static int open_backends(struct machine *m)
+{
+	char err[256];
+
+	if (chardev_open(&m->serial_out, m->opts->serial, err, sizeof(err))) {
+		fprintf(stderr, "glassvm: -serial %s: %s\n", m->opts->serial, err);
+		return -1;
+	}
+	if (m->opts->debugcon && chardev_open(&m->debugcon_out, m->opts->debugcon, err, sizeof(err))) {
+		fprintf(stderr, "glassvm: -debugcon %s: %s\n", m->opts->debugcon, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int attach_devices(struct machine *m)
+{
+	const struct options *o = m->opts;
+
+	if (uart_init(&m->com1, &m->io, COM1_BASE, &m->serial_out))
+		return -1;
+	if (o->debugcon && debugcon_init(&m->io, &m->debugcon_out))
+		return -1;
+	if (o->debug_exit && debugexit_init(&m->debug_exit, &m->io, o->debug_exit_base,
+					    o->debug_exit_size, m->cpu)) {
+		fprintf(stderr, "glassvm: -device isa-debug-exit: ports 0x%x-0x%x are already in use\n",
+			o->debug_exit_base, o->debug_exit_base + o->debug_exit_size - 1);
+		return -1;
+	}
+	return 0;
+}
+
+struct machine *machine_create(const struct options *opts)
+{
+	struct machine *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->opts = opts;
+	if (opts->ram_bytes > 0xfff00000ull || opts->ram_bytes < (1u << 20)) {
+		fprintf(stderr, "glassvm: -m: %llu MiB is out of range (1 MiB to 4095 MiB for a 32-bit PC)\n",
+			(unsigned long long)(opts->ram_bytes >> 20));
+		free(m);
+		return NULL;
+	}
+	m->pm = physmem_create((opts->ram_bytes + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1));
+	m->mmu = m->pm ? mmu_create(m->pm) : NULL;
+	m->cpu = m->mmu ? cpu_create(m->mmu, (struct io_bus){ ioport_read, ioport_write, &m->io }) : NULL;
+	if (!m->cpu) {
+		fprintf(stderr, "glassvm: out of memory for %llu MiB of guest RAM\n",
+			(unsigned long long)(opts->ram_bytes >> 20));
+		machine_destroy(m);
+		return NULL;
+	}
+	if (open_backends(m) || attach_devices(m)) {
+		machine_destroy(m);
+		return NULL;
+	}
+	return m;
+}
+
+void machine_destroy(struct machine *m)
+{
+	if (!m)
+		return;
+	chardev_close(&m->serial_out);
+	chardev_close(&m->debugcon_out);
+	cpu_destroy(m->cpu);
+	mmu_destroy(m->mmu);
+	physmem_destroy(m->pm);
+	free(m);
+}
+
+/* Load the kernel and put the CPU where a Multiboot loader leaves it. */
+static int boot(struct machine *m)
+{
+	const struct options *o = m->opts;
+	struct multiboot_entry entry;
+	char err[512], *cmdline;
+	size_t len = strlen(o->kernel) + (o->append ? strlen(o->append) : 0) + 2;
+	int rc;
+
+	/* Like QEMU (and GRUB), the command line starts with the kernel's name. */
+	cmdline = malloc(len);
+	if (!cmdline)
+		return -1;
+	snprintf(cmdline, len, "%s%s%s", o->kernel, o->append ? " " : "", o->append ? o->append : "");
+	rc = multiboot_load(m->pm, o->kernel, cmdline, &entry, err, sizeof(err));
+	free(cmdline);
+	if (rc) {
+		fprintf(stderr, "glassvm: -kernel %s: %s\n", o->kernel, err);
+		return -1;
+	}
+	cpu_reset(m->cpu);
+	cpu_enter_flat32(m->cpu, entry.eip);
+	m->cpu->regs[R_EAX] = MULTIBOOT_BOOTLOADER_MAGIC;
+	m->cpu->regs[R_EBX] = entry.ebx;
+	return 0;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* What a stop means for the run: keep going, or exit with a status. */
+static bool run_ended(struct machine *m, enum cpu_stop why, int *status)
+{
+	struct cpu *c = m->cpu;
+
+	switch (why) {
+	case STOP_REQUESTED:
+		*status = c->exit_status;
+		return true;
+	case STOP_HALTED:
+		fprintf(stderr, "glassvm: the CPU halted at %04x:%08x and nothing can wake it "
+			"(no interrupt sources yet); stopping\n", c->seg[S_CS].sel, c->eip);
+		*status = 0;
+		return true;
+	case STOP_SHUTDOWN:
+		fprintf(stderr, "glassvm: triple fault at %04x:%08x: the CPU shut down%s\n",
+			c->seg[S_CS].sel, c->eip, m->opts->no_reboot ? "" : "; rebooting");
+		if (m->opts->no_reboot || boot(m)) {
+			*status = m->opts->no_reboot ? 0 : 1;
+			return true;
+		}
+		return false;
+	default:
+		return false;
+	}
+}
+
+int machine_run(struct machine *m)
+{
+	double start = now_seconds();
+	int status = 0;
+
+	if (boot(m))
+		return 1;
+	while (!run_ended(m, cpu_run(m->cpu, RUN_SLICE), &status))
+		;
+	m->wall_seconds = now_seconds() - start;
+	fflush(stdout);
+	if (m->opts->stats && stats_write(m->opts->stats, m))
+		return 1;
+	return status;
+}

@@ -1,0 +1,34 @@
+/*
+ * vmm/machine.h - one PC: RAM, the CPU, the port bus and the devices on it,
+ * put together from the command line; and its main loop.
+ */
+#ifndef VMM_MACHINE_H
+#define VMM_MACHINE_H
+
+#include "cpu/cpu.h"
+#include "hw/chardev.h"
+#include "hw/debugexit.h"
+#include "hw/ioport.h"
+#include "hw/uart.h"
+#include "mmu/mmu.h"
+#include "vmm/options.h"
+
+struct machine {
+	const struct options *opts;
+	struct physmem *pm;
+	struct mmu *mmu;
+	struct cpu *cpu;
+	struct ioport_bus io;
+	struct chardev serial_out, debugcon_out;
+	struct uart com1;
+	struct debugexit debug_exit;
+	double wall_seconds;
+};
+
+/* Returns NULL after printing a one-line error. */
+struct machine *machine_create(const struct options *opts);
+void machine_destroy(struct machine *m);
+/* Boot and run to the end; returns the process exit status. */
+int machine_run(struct machine *m);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * vmm/options.h - the command line, in QEMU's syntax, so that a course's
+ * existing QEMU command line works after changing the program's name.
+ */
+#ifndef VMM_OPTIONS_H
+#define VMM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct options {
+	const char *kernel;
+	const char *append;
+	uint64_t ram_bytes;
+	const char *serial;        /* stdio, file:PATH, none */
+	const char *debugcon;      /* NULL when absent */
+	bool debug_exit;           /* -device isa-debug-exit */
+	uint16_t debug_exit_base, debug_exit_size;
+	bool no_reboot;
+	const char *stats;         /* -stats FILE */
+};
+
+enum parse_result { PARSE_RUN, PARSE_EXIT_OK, PARSE_ERROR };
+
+/* Fill OPTS from ARGV.  On PARSE_ERROR a one-line message has been printed. */
+enum parse_result options_parse(struct options *opts, int argc, char **argv);
+
+#endif
