@@ -58,7 +58,6 @@ uint32_t alu_shift(enum shift_op op, uint32_t a, unsigned count, unsigned bits,
 {
 	uint32_t mask = width_mask(bits), r;
 	unsigned n = count & 31, k;  /* the count is masked to 5 bits (SDM: SAL) */
-	uint64_t w;
 
 	a &= mask;
 	*nf = eflags & FL_ARITH;
@@ -78,20 +77,10 @@ uint32_t alu_shift(enum shift_op op, uint32_t a, unsigned count, unsigned bits,
 	case SH_RCL:
 	case SH_RCR:
 		return rotate_through_carry(op, a, n, bits, eflags, nf);
-	case SH_SHL:
-	case SH_SAL:
-		w = (uint64_t)a << n;
-		r = w & mask;
-		*nf = shift_flags(r, bits, (w >> bits) & 1, msb(r, bits) ^ ((w >> bits) & 1));
-		return r;
-	case SH_SHR:
-		r = a >> n;
-		*nf = shift_flags(r, bits, (a >> (n - 1)) & 1, msb(a, bits));
-		return r;
-	default: { /* SH_SAR */
-		int32_t s = sext(a, bits);
-		r = (uint32_t)(s >> n) & mask;
-		*nf = shift_flags(r, bits, (s >> (n - 1)) & 1, false);
+	default: { /* SHL, SAL, SHR, SAR */
+		struct lazy_flags f;
+		r = alu_shift_lazy(&f, op, a, n, bits);
+		*nf = lf_eval(&f, 0);
 		return r;
 	}
 	}
@@ -102,6 +91,7 @@ uint32_t alu_shld(uint32_t a, uint32_t b, unsigned count, unsigned bits,
 {
 	uint32_t mask = width_mask(bits), r;
 	unsigned n = count & 31;
+	bool cf;
 	uint64_t w;
 
 	a &= mask;
@@ -110,7 +100,9 @@ uint32_t alu_shld(uint32_t a, uint32_t b, unsigned count, unsigned bits,
 		return a;
 	w = (((uint64_t)a << bits) | (b & mask)) << n;
 	r = (w >> bits) & mask;
-	*nf = shift_flags(r, bits, (w >> (2 * bits)) & 1, msb(r, bits) ^ msb(a, bits));
+	/* CF is the last bit shifted out of A, or (past the width) of B. */
+	cf = n <= bits ? (a >> (bits - n)) & 1 : (b >> (2 * bits - n)) & 1;
+	*nf = shift_flags(r, bits, cf, msb(r, bits) ^ msb(a, bits));
 	return r;
 }
 

@@ -82,6 +82,38 @@ static inline uint32_t alu_binary(struct lazy_flags *f, enum alu_op op, uint32_t
 enum shift_op { SH_ROL, SH_ROR, SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SAL, SH_SAR };
 
 /*
+ * SHL/SAL, SHR, SAR by N (already masked to 5 bits, and not zero): the
+ * result, with flags recorded lazily: ZF, SF, PF from the result, CF (the
+ * last bit shifted out) and OF in aux, AF = 0 (undefined in the SDM).
+ */
+static inline uint32_t alu_shift_lazy(struct lazy_flags *f, enum shift_op op, uint32_t a,
+				      unsigned n, unsigned bits)
+{
+	uint32_t r;
+	bool cf, of;
+
+	a = trunc_to(a, bits);
+	if (op == SH_SHR) {
+		r = a >> n;
+		cf = (a >> (n - 1)) & 1;
+		of = (a >> (bits - 1)) & 1;       /* the operand's sign */
+	} else if (op == SH_SAR) {
+		int32_t s = sext(a, bits);
+		r = trunc_to((uint32_t)(s >> n), bits);
+		cf = (s >> (n - 1)) & 1;
+		of = false;
+	} else {
+		uint64_t w = (uint64_t)a << n;
+		r = trunc_to((uint32_t)w, bits);
+		cf = (w >> bits) & 1;             /* 0 once N exceeds the width */
+		of = ((r >> (bits - 1)) & 1) ^ cf;
+	}
+	lf_set(f, LF_RESULT, 0, 0, r, bits);
+	f->aux = (cf ? FL_CF : 0) | (of ? FL_OF : 0);
+	return r;
+}
+
+/*
  * Shift or rotate A by COUNT (already the raw count operand).  EFLAGS is the
  * full current EFLAGS (rotates keep SF/ZF/PF/AF); the new arithmetic flags
  * are returned in *NEW_FLAGS.  Returns the result.

@@ -24,16 +24,10 @@ enum gpr { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI,
 enum sreg { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, NR_SREGS };
 
 /* EFLAGS bits (SDM Vol. 1, 3.4.3). */
-#define FL_CF   0x00000001u
 #define FL_FIXED 0x00000002u /* bit 1 always reads as 1 */
-#define FL_PF   0x00000004u
-#define FL_AF   0x00000010u
-#define FL_ZF   0x00000040u
-#define FL_SF   0x00000080u
 #define FL_TF   0x00000100u
 #define FL_IF   0x00000200u
 #define FL_DF   0x00000400u
-#define FL_OF   0x00000800u
 #define FL_IOPL 0x00003000u
 #define FL_NT   0x00004000u
 #define FL_RF   0x00010000u

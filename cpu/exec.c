@@ -86,8 +86,13 @@ static struct block *decode_block(struct cpu *c, uint32_t phys, const uint8_t *h
 	if (b->n == 0)
 		return NULL;
 	icache_insert(c->icache, b);
-	mmu_protect_code(c->mmu, phys);
+	mmu_protect_code(c->mmu, phys, pos);
 	return b;
+}
+
+static uint32_t fetch_mode(const struct cpu *c)
+{
+	return c->code32 | (c->cpl == 3) << 1;
 }
 
 static struct block *find_block(struct cpu *c, struct block *tmp)
@@ -95,11 +100,16 @@ static struct block *find_block(struct cpu *c, struct block *tmp)
 	uint32_t lin, phys, gen;
 	const struct tlb_entry *e;
 	struct physmem *pm = c->mmu->pm;
+	struct jcache_entry *j;
 	struct block *b;
 
 	if (c->eip > c->seg[S_CS].limit)
 		cpu_fault(c, EXC_GP, 0);
 	lin = c->seg[S_CS].base + c->eip;
+	j = jcache_slot(c->icache, lin);
+	if (j->lin == lin && j->b && j->epoch == c->mmu->epoch && j->mode == fetch_mode(c) &&
+	    j->b->gen == pm->page_gen[j->b->phys >> PAGE_SHIFT])
+		return j->b;
 	e = tlb_entry(c->tlb, lin);
 	if (e->rtag != (lin & PAGE_MASK)) {
 		lin_read(c, c->tlb, lin, 1);  /* walk, fill the TLB, or raise #PF */
@@ -112,7 +122,10 @@ static struct block *find_block(struct cpu *c, struct block *tmp)
 	if (!b)
 		b = decode_block(c, phys, (const uint8_t *)(e->addend + lin),
 				 PAGE_SIZE - (lin & ~PAGE_MASK), gen);
-	return b ? b : decode_slow(c, lin, tmp);
+	if (!b)
+		return decode_slow(c, lin, tmp);
+	*j = (struct jcache_entry){ lin, c->mmu->epoch, fetch_mode(c), b };
+	return b;
 }
 
 static void run_block(struct cpu *c, const struct block *b)

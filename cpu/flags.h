@@ -17,6 +17,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* EFLAGS arithmetic bits (SDM Vol. 1, 3.4.3); cpu/cpu.h names the rest. */
+#define FL_CF 0x00000001u
+#define FL_PF 0x00000004u
+#define FL_AF 0x00000010u
+#define FL_ZF 0x00000040u
+#define FL_SF 0x00000080u
+#define FL_OF 0x00000800u
+
 enum lf_op {
 	LF_NONE,   /* cpu->eflags holds the arithmetic flags */
 	LF_ADD,    /* res = s1 + s2 (+ carry in) */
@@ -50,20 +58,81 @@ static inline void lf_set(struct lazy_flags *lf, enum lf_op op,
 /* Evaluate the arithmetic flags; returns only FL_ARITH bits. */
 uint32_t lf_eval(const struct lazy_flags *lf, uint32_t eflags);
 
-/* The common questions a Jcc asks, answered without building all of EFLAGS. */
-bool lf_cf(const struct lazy_flags *lf, uint32_t eflags);
+/* The questions a Jcc asks, answered without building all of EFLAGS;
+ * inline, since they are on the hot path of every conditional branch. */
+
+/* Carry out of the top bit: SDM Vol. 1, 3.4.3.1; the classic full-adder identities. */
+static inline uint32_t add_carry(const struct lazy_flags *lf)
+{
+	return ((lf->s1 & lf->s2) | ((lf->s1 | lf->s2) & ~lf->res)) >> 31;
+}
+
+static inline uint32_t sub_borrow(const struct lazy_flags *lf)
+{
+	return ((~lf->s1 & lf->s2) | ((~lf->s1 | lf->s2) & lf->res)) >> 31;
+}
+
+static inline bool lf_cf(const struct lazy_flags *lf, uint32_t eflags)
+{
+	switch (lf->op) {
+	case LF_ADD:   return add_carry(lf);
+	case LF_SUB:   return sub_borrow(lf);
+	case LF_LOGIC: return false;
+	case LF_INC:
+	case LF_DEC:
+	case LF_RESULT: return lf->aux & FL_CF;
+	default:       return eflags & FL_CF;
+	}
+}
+
+static inline bool lf_of(const struct lazy_flags *lf, uint32_t eflags)
+{
+	switch (lf->op) {
+	case LF_ADD:
+	case LF_INC:   return ((lf->s1 ^ lf->res) & (lf->s2 ^ lf->res)) >> 31;
+	case LF_SUB:
+	case LF_DEC:   return ((lf->s1 ^ lf->s2) & (lf->s1 ^ lf->res)) >> 31;
+	case LF_LOGIC: return false;
+	case LF_RESULT: return (lf->aux & FL_OF) != 0;
+	default:       return (eflags & FL_OF) != 0;
+	}
+}
+
+static inline bool lf_pf(const struct lazy_flags *lf, uint32_t eflags)
+{
+	if (lf->op == LF_NONE)
+		return (eflags & FL_PF) != 0;
+	/* PF is set when the low byte has an even number of 1 bits. */
+	return !__builtin_parity(lf->res & 0xff);
+}
+
 static inline bool lf_zf(const struct lazy_flags *lf, uint32_t eflags)
 {
 	return lf->op == LF_NONE ? (eflags >> 6) & 1 : lf->res == 0;
 }
+
 static inline bool lf_sf(const struct lazy_flags *lf, uint32_t eflags)
 {
 	return lf->op == LF_NONE ? (eflags >> 7) & 1 : lf->res >> 31;
 }
-bool lf_of(const struct lazy_flags *lf, uint32_t eflags);
-bool lf_pf(const struct lazy_flags *lf, uint32_t eflags);
 
-/* Evaluate condition code CC (the low nibble of Jcc/SETcc/CMOVcc). */
-bool lf_cond(const struct lazy_flags *lf, uint32_t eflags, unsigned cc);
+/* SDM Vol. 2, Appendix B.1.4.7: condition codes 0..15 (odd ones negate). */
+static inline bool lf_cond(const struct lazy_flags *lf, uint32_t eflags, unsigned cc)
+{
+	bool r;
+
+	switch (cc >> 1) {
+	case 0: r = lf_of(lf, eflags); break;                        /* O */
+	case 1: r = lf_cf(lf, eflags); break;                        /* B */
+	case 2: r = lf_zf(lf, eflags); break;                        /* E */
+	case 3: r = lf_cf(lf, eflags) || lf_zf(lf, eflags); break;   /* BE */
+	case 4: r = lf_sf(lf, eflags); break;                        /* S */
+	case 5: r = lf_pf(lf, eflags); break;                        /* P */
+	case 6: r = lf_sf(lf, eflags) != lf_of(lf, eflags); break;   /* L */
+	default: r = lf_zf(lf, eflags) ||
+		     lf_sf(lf, eflags) != lf_of(lf, eflags); break;  /* LE */
+	}
+	return r ^ (cc & 1);
+}
 
 #endif

@@ -11,14 +11,7 @@
 
 #include "cpu/icache.h"
 
-#define ICACHE_HASH_BITS 16
 #define ICACHE_ARENA (32u << 20)
-
-struct icache {
-	struct block *hash[1u << ICACHE_HASH_BITS];
-	uint8_t *arena;
-	size_t used;
-};
 
 static unsigned hash_phys(uint32_t phys)
 {
@@ -73,6 +66,7 @@ struct block *icache_alloc(struct icache *ic, unsigned n)
 {
 	if (ic->used + block_size(n) > ICACHE_ARENA) {
 		memset(ic->hash, 0, sizeof(ic->hash));
+		memset(ic->jcache, 0, sizeof(ic->jcache));
 		ic->used = 0;
 	}
 	return (struct block *)(ic->arena + ic->used);

@@ -27,7 +27,34 @@ struct block {
 	struct insn insns[];
 };
 
-struct icache;
+/*
+ * In front of the physical lookup sits a small cache from the *linear*
+ * address of a block to the block (QEMU's "jump cache"), which skips the TLB
+ * lookup and the hash chain for the blocks a loop runs again and again.  An
+ * entry is valid only while the MMU's epoch is unchanged (no TLB flush since)
+ * and for the same privilege and code size it was filled for.
+ */
+#define JCACHE_BITS 12
+#define ICACHE_HASH_BITS 16
+
+struct jcache_entry {
+	uint32_t lin;
+	uint32_t epoch;
+	uint32_t mode;        /* code32 | user << 1 */
+	struct block *b;
+};
+
+struct icache {
+	struct jcache_entry jcache[1u << JCACHE_BITS];
+	struct block *hash[1u << ICACHE_HASH_BITS];
+	uint8_t *arena;
+	size_t used;
+};
+
+static inline struct jcache_entry *jcache_slot(struct icache *ic, uint32_t lin)
+{
+	return &ic->jcache[(lin ^ (lin >> JCACHE_BITS)) & ((1u << JCACHE_BITS) - 1)];
+}
 
 struct icache *icache_create(void);
 void icache_destroy(struct icache *ic);

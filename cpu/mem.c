@@ -38,10 +38,9 @@ static uint32_t translate(struct cpu *c, struct tlb *t, uint32_t lin, bool write
 		cpu_fault(c, EXC_PF, w.pf_error);
 	}
 	host = physmem_ptr(pm, w.phys & PAGE_MASK);
-	if (host) {
-		bool code = pm->has_code[w.phys >> PAGE_SHIFT];
-		tlb_fill(t, lin, w.phys & PAGE_MASK, host, w.write_ok && !code, w.global);
-	}
+	if (host)
+		tlb_fill(t, lin, w.phys & PAGE_MASK, host, w.write_ok,
+			 physmem_page_has_code(pm, w.phys), w.global);
 	return w.phys;
 }
 
@@ -59,7 +58,7 @@ static void phys_write(struct cpu *c, uint32_t pa, uint32_t v, unsigned size)
 
 	if (!p)
 		return;
-	if (physmem_code_written(c->mmu->pm, pa))
+	if (physmem_code_written(c->mmu->pm, pa, size))
 		c->abort_block = true;  /* the running block may be the code just changed */
 	store_host((uintptr_t)p, v, size);
 }
@@ -77,8 +76,14 @@ uint32_t mem_read_slow(struct cpu *c, struct tlb *t, uint32_t lin, unsigned size
 
 void mem_write_slow(struct cpu *c, struct tlb *t, uint32_t lin, uint32_t v, unsigned size)
 {
+	const struct tlb_entry *e = tlb_entry(t, lin);
 	uint32_t pa[4];
 
+	/* A page with code on it: mapped and writable, only the stores need watching. */
+	if (e->writable && tlb_hit(e->rtag, lin, size)) {
+		phys_write(c, e->phys | (lin & ~PAGE_MASK), v, size);
+		return;
+	}
 	/* Translate every byte before storing any, so a #PF on the second page
 	 * leaves the first one untouched: the fault is restartable. */
 	for (unsigned i = 0; i < size; i++)

@@ -107,6 +107,17 @@ static const struct opdesc group9[8] = {
 	UNDEFINED, UNDEFINED, UNDEFINED, UNDEFINED,
 };
 
+/* The sixteen conditional jumps (70-7F with rel8, 0F 80-8F with rel16/32). */
+#define JCC_ROW(imm) \
+	OP("jo", imm, END, jcc0_J), OP("jno", imm, END, jcc1_J), \
+	OP("jb", imm, END, jcc2_J), OP("jae", imm, END, jcc3_J), \
+	OP("je", imm, END, jcc4_J), OP("jne", imm, END, jcc5_J), \
+	OP("jbe", imm, END, jcc6_J), OP("ja", imm, END, jcc7_J), \
+	OP("js", imm, END, jcc8_J), OP("jns", imm, END, jcc9_J), \
+	OP("jp", imm, END, jcc10_J), OP("jnp", imm, END, jcc11_J), \
+	OP("jl", imm, END, jcc12_J), OP("jge", imm, END, jcc13_J), \
+	OP("jle", imm, END, jcc14_J), OP("jg", imm, END, jcc15_J)
+
 #define X8(...)  __VA_ARGS__, __VA_ARGS__, __VA_ARGS__, __VA_ARGS__, \
 		 __VA_ARGS__, __VA_ARGS__, __VA_ARGS__, __VA_ARGS__
 #define X16(...) X8(__VA_ARGS__), X8(__VA_ARGS__)
@@ -133,7 +144,7 @@ const struct opdesc opcode_map1[256] = {
 	OP("push", F_IMM8S, 0, push_Iz), OP("imul", M | F_IMM8S, 0, imul_GvEvI),
 	OP("insb", 0, 0, ins_b), OP("ins", 0, 0, ins_v),
 	OP("outsb", 0, 0, outs_b), OP("outs", 0, 0, outs_v),
-	/* 70 */ X16(OP("jcc", F_IMM8S, END, jcc_J)),
+	/* 70 */ JCC_ROW(F_IMM8S),
 	/* 80 */ GROUP("grp1", group1_EbIb), GROUP("grp1", group1_EvIz),
 	GROUP("grp1", group1_EbIb), GROUP("grp1", group1_EvIb),
 	OP("test", M, 0, test_EbGb), OP("test", M, 0, test_EvGv),
@@ -210,7 +221,7 @@ const struct opdesc opcode_map2[256] = {
 	[0x31] = OP("rdtsc", 0, 0, rdtsc_),
 	[0x32] = OP("rdmsr", 0, 0, rdmsr_),
 	[0x40 ... 0x4f] = OP("cmovcc", M, 0, cmovcc_GvEv),
-	[0x80 ... 0x8f] = OP("jcc", F_IMMZ, END, jcc_J),
+	[0x80] = JCC_ROW(F_IMMZ),
 	[0x90 ... 0x9f] = OP("setcc", M, 0, setcc_Eb),
 	[0xa0] = OP("push", 0, 0, push_sreg_),
 	[0xa1] = OP("pop", 0, 0, pop_sreg_),

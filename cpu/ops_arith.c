@@ -32,12 +32,11 @@ INLINE void alu_to_reg(struct cpu *c, const struct insn *i, unsigned size, bool 
 {
 	uint32_t b = e_get(c, i, size, mem);
 	bool cf = (op == ALU_ADC || op == ALU_SBB) && get_cf(c);
-	struct lazy_flags f;
-	uint32_t r = alu_binary(&f, op, reg_get(c, i->reg, size), b, cf, size * 8);
+	/* Nothing can fault after the operand is read: record flags in place. */
+	uint32_t r = alu_binary(&c->lf, op, reg_get(c, i->reg, size), b, cf, size * 8);
 
 	if (op != ALU_CMP)
 		reg_set(c, i->reg, r, size);
-	c->lf = f;
 }
 
 #define ALU_FAMILIES(name, OP) \

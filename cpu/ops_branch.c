@@ -14,14 +14,22 @@ INLINE void jmp_rel(struct cpu *c, const struct insn *i, unsigned size)
 	jump_near(c, c->eip + i->imm, size);
 }
 
-INLINE void jcc_rel(struct cpu *c, const struct insn *i, unsigned size)
-{
-	if (lf_cond(&c->lf, c->eflags, i->op & 15))
-		jump_near(c, c->eip + i->imm, size);
-}
-
 FAMILY_SIZE(jmp_J, jmp_rel);
-FAMILY_SIZE(jcc_J, jcc_rel);
+
+/* One Jcc handler per condition: with CC a constant, evaluating the
+ * condition compiles down to the one or two flag tests it needs. */
+#define JCC_FAMILY(cc) \
+	INLINE void jcc##cc##_rel(struct cpu *c, const struct insn *i, unsigned size) \
+	{ \
+		if (lf_cond(&c->lf, c->eflags, cc)) \
+			jump_near(c, c->eip + i->imm, size); \
+	} \
+	FAMILY_SIZE(jcc##cc##_J, jcc##cc##_rel)
+
+JCC_FAMILY(0); JCC_FAMILY(1); JCC_FAMILY(2); JCC_FAMILY(3);
+JCC_FAMILY(4); JCC_FAMILY(5); JCC_FAMILY(6); JCC_FAMILY(7);
+JCC_FAMILY(8); JCC_FAMILY(9); JCC_FAMILY(10); JCC_FAMILY(11);
+JCC_FAMILY(12); JCC_FAMILY(13); JCC_FAMILY(14); JCC_FAMILY(15);
 
 /* Push the return address and jump; the target is checked first so a
  * fault leaves the stack untouched. */

@@ -28,7 +28,9 @@ extern const insn_fn bsf_bsr[4], bt_EvGv[4], bt_EvIb[4], bts_EvGv[4], bts_EvIb[4
 	btr_EvGv[4], btr_EvIb[4], btc_EvGv[4], btc_EvIb[4], bswap_r[4];
 
 /* cpu/ops_branch.c */
-extern const insn_fn jmp_J[4], jcc_J[4], call_J[4], jmp_Ev[4], call_Ev[4], ret_[4],
+extern const insn_fn jmp_J[4], jcc0_J[4], jcc1_J[4], jcc2_J[4], jcc3_J[4], jcc4_J[4], jcc5_J[4], jcc6_J[4],
+	jcc7_J[4], jcc8_J[4], jcc9_J[4], jcc10_J[4], jcc11_J[4], jcc12_J[4], jcc13_J[4],
+	jcc14_J[4], jcc15_J[4], call_J[4], jmp_Ev[4], call_Ev[4], ret_[4],
 	loop_J[4], jmp_Ap[4], call_Ap[4], jmp_Mp[4], call_Mp[4], retf_[4];
 
 /* cpu/ops_data.c */

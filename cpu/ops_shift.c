@@ -19,15 +19,25 @@ INLINE void shift(struct cpu *c, const struct insn *i, unsigned size, bool mem, 
 	uint32_t a = mem ? vread(c, i->seg, off, size) : reg_get(c, i->rm, size);
 	uint32_t flags, r;
 
+	struct lazy_flags f;
+
 	/* A count of zero (after masking) changes neither operand nor flags. */
 	if ((count & 31) == 0)
 		return;
-	r = alu_shift(i->reg, a, count, size * 8, cpu_get_eflags(c), &flags);
+	/* Shifts write all six flags and can stay lazy; rotates keep some of
+	 * the old ones, so they need EFLAGS evaluated. */
+	if (i->reg >= SH_SHL)
+		r = alu_shift_lazy(&f, i->reg, a, count & 31, size * 8);
+	else
+		r = alu_shift(i->reg, a, count, size * 8, cpu_get_eflags(c), &flags);
 	if (mem)
 		vwrite(c, i->seg, off, r, size);
 	else
 		reg_set(c, i->rm, r, size);
-	set_arith_flags(c, flags);
+	if (i->reg >= SH_SHL)
+		c->lf = f;
+	else
+		set_arith_flags(c, flags);
 }
 
 INLINE void shift_imm(struct cpu *c, const struct insn *i, unsigned size, bool mem)

@@ -21,19 +21,25 @@ void mmu_destroy(struct mmu *m)
 
 void mmu_flush(struct mmu *m, bool keep_global)
 {
+	m->epoch++;
 	tlb_flush(&m->tlb[TLB_SUPERVISOR], keep_global);
 	tlb_flush(&m->tlb[TLB_USER], keep_global);
 }
 
 void mmu_flush_page(struct mmu *m, uint32_t lin)
 {
+	m->epoch++;
 	tlb_flush_page(&m->tlb[TLB_SUPERVISOR], lin);
 	tlb_flush_page(&m->tlb[TLB_USER], lin);
 }
 
-void mmu_protect_code(struct mmu *m, uint32_t phys)
+void mmu_protect_code(struct mmu *m, uint32_t phys, unsigned len)
 {
-	m->pm->has_code[phys >> PAGE_SHIFT] = 1;
+	bool had_code = physmem_page_has_code(m->pm, phys);
+
+	physmem_mark_code(m->pm, phys, len);
+	if (had_code)
+		return;  /* the TLBs already send this page's stores to the slow path */
 	tlb_protect_code(&m->tlb[TLB_SUPERVISOR], phys & PAGE_MASK);
 	tlb_protect_code(&m->tlb[TLB_USER], phys & PAGE_MASK);
 }

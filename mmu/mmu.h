@@ -15,13 +15,15 @@ struct mmu {
 	struct physmem *pm;
 	struct tlb tlb[2];
 	uint64_t tlb_misses;   /* walks caused by TLB misses */
+	uint32_t epoch;        /* bumped by every flush: caches of translations check it */
 };
 
 struct mmu *mmu_create(struct physmem *pm);
 void mmu_destroy(struct mmu *m);
 void mmu_flush(struct mmu *m, bool keep_global);
 void mmu_flush_page(struct mmu *m, uint32_t lin);
-/* Decoded code now lives on the page at PHYS (see cpu/icache.c). */
-void mmu_protect_code(struct mmu *m, uint32_t phys);
+/* Decoded code now covers LEN bytes at PHYS (see cpu/exec.c): stores to
+ * its page leave the TLB's fast path so they can be checked. */
+void mmu_protect_code(struct mmu *m, uint32_t phys, unsigned len);
 
 #endif

@@ -14,8 +14,8 @@ struct physmem *physmem_create(uint64_t size)
 	pm->size = size;
 	pm->ram = calloc(1, size);
 	pm->page_gen = calloc(pages, sizeof(*pm->page_gen));
-	pm->has_code = calloc(pages, 1);
-	if (!pm->ram || !pm->page_gen || !pm->has_code) {
+	pm->code_chunks = calloc(pages, sizeof(*pm->code_chunks));
+	if (!pm->ram || !pm->page_gen || !pm->code_chunks) {
 		physmem_destroy(pm);
 		return NULL;
 	}
@@ -28,7 +28,7 @@ void physmem_destroy(struct physmem *pm)
 		return;
 	free(pm->ram);
 	free(pm->page_gen);
-	free(pm->has_code);
+	free(pm->code_chunks);
 	free(pm);
 }
 
@@ -41,9 +41,11 @@ bool physmem_write(struct physmem *pm, uint64_t pa, const void *src, size_t len)
 {
 	if (!in_ram(pm, pa, len))
 		return false;
+	for (uint64_t p = pa, end = pa + len; p < end; p = (p & PAGE_MASK) + PAGE_SIZE) {
+		uint64_t chunk = ((p & PAGE_MASK) + PAGE_SIZE < end ? (p & PAGE_MASK) + PAGE_SIZE : end) - p;
+		physmem_code_written(pm, p, chunk);
+	}
 	memcpy(pm->ram + pa, src, len);
-	for (uint64_t p = pa & PAGE_MASK; p < pa + len; p += PAGE_SIZE)
-		physmem_code_written(pm, p);
 	return true;
 }
 

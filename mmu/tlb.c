@@ -4,6 +4,7 @@
 static void tlb_invalidate(struct tlb_entry *e)
 {
 	e->rtag = e->wtag = TLB_INVALID;
+	e->writable = false;
 	e->global = false;
 }
 
@@ -31,13 +32,14 @@ void tlb_protect_code(struct tlb *t, uint32_t phys)
 }
 
 void tlb_fill(struct tlb *t, uint32_t lin, uint32_t phys, uint8_t *host,
-	      bool writable, bool global)
+	      bool writable, bool has_code, bool global)
 {
 	struct tlb_entry *e = tlb_entry(t, lin);
 
 	lin &= PAGE_MASK;
 	e->rtag = lin;
-	e->wtag = writable ? lin : TLB_INVALID;
+	e->wtag = writable && !has_code ? lin : TLB_INVALID;
+	e->writable = writable;
 	e->addend = (uintptr_t)host - lin;
 	e->phys = phys;
 	e->global = global;

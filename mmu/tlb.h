@@ -25,6 +25,7 @@ struct tlb_entry {
 	uint32_t wtag;      /* linear page address if writable fast, else TLB_INVALID */
 	uintptr_t addend;   /* host address = addend + linear address */
 	uint32_t phys;      /* physical page address */
+	bool writable;      /* writes allowed and D set: wtag is withheld only for code */
 	bool global;        /* survives a CR3 load (CR4.PGE, PTE.G) */
 };
 
@@ -42,6 +43,6 @@ void tlb_flush_page(struct tlb *t, uint32_t lin);
 /* Decoded code now lives on PHYS: stores to it must take the slow path. */
 void tlb_protect_code(struct tlb *t, uint32_t phys);
 void tlb_fill(struct tlb *t, uint32_t lin, uint32_t phys, uint8_t *host,
-	      bool writable, bool global);
+	      bool writable, bool has_code, bool global);
 
 #endif

@@ -1,0 +1,56 @@
+#!/bin/sh
+# cmdline.sh - glassvm refuses bad command lines and bad kernels with exit status 1 and
+# a clear message on stderr. QEMU words its errors differently, so this needs glassvm.
+. "$(dirname "$0")/lib.inc"
+
+case $(basename "$GLASSVM") in
+glassvm*) ;;
+*)
+    echo "SKIP: needs glassvm"
+    exit 77
+    ;;
+esac
+
+ERR=$SCRATCH/stderr.log
+NOT_ELF=$SCRATCH/not-an-elf
+echo "this is not an ELF file" >"$NOT_ELF"
+
+# run OPTION...: runs glassvm briefly; stdout to $OUT, stderr to $ERR, status to $STATUS.
+run() {
+    timeout 10 "$GLASSVM" "$@" </dev/null >"$OUT" 2>"$ERR"
+    STATUS=$?
+}
+
+# rejects WHAT PATTERN OPTION...: glassvm must exit 1 with stderr matching PATTERN
+# (an extended regular expression, case-insensitive).
+rejects() {
+    what=$1 pattern=$2
+    shift 2
+    run "$@"
+    [ "$STATUS" -eq 1 ] || fail "$what: exit status $STATUS, expected 1"
+    grep -qiE -- "$pattern" "$ERR" || fail "$what: stderr does not match '$pattern': $(head -n 1 "$ERR")"
+}
+
+HELLO=$GUESTS/hello.elf
+NOMB=$GUESTS/nomb.elf
+for f in "$HELLO" "$NOMB"; do
+    [ -f "$f" ] || fail "$f not found: build the guests first (make guests)"
+done
+BOOT="-nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04"
+
+rejects "unknown option" "-no-such-option" -no-such-option $BOOT -kernel "$HELLO"
+[ "$(wc -l <"$ERR")" -eq 1 ] || fail "unknown option: stderr has $(wc -l <"$ERR") lines, expected 1"
+rejects "bad memory size" "abc" -m abc $BOOT -kernel "$HELLO"
+rejects "missing kernel" "/nonexistent/kernel.elf" $BOOT -kernel /nonexistent/kernel.elf
+rejects "kernel not ELF" "elf" $BOOT -kernel "$NOT_ELF"
+rejects "64-bit kernel" "64" $BOOT -kernel /bin/true
+rejects "no Multiboot header" "multiboot" $BOOT -kernel "$NOMB"
+rejects "kernel larger than memory" "." -m 1 $BOOT -kernel "$HELLO" # any message
+
+run -version
+[ "$STATUS" -eq 0 ] || fail "-version: exit status $STATUS, expected 0"
+grep -q glassvm "$OUT" || fail "-version: no line contains 'glassvm'"
+run -help
+[ "$STATUS" -eq 0 ] || fail "-help: exit status $STATUS, expected 0"
+[ -s "$OUT" ] || fail "-help: printed nothing on stdout"
+pass "cmdline"
