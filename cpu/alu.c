@@ -86,41 +86,47 @@ uint32_t alu_shift(enum shift_op op, uint32_t a, unsigned count, unsigned bits,
 	}
 }
 
-uint32_t alu_shld(uint32_t a, uint32_t b, unsigned count, unsigned bits,
-		  uint32_t eflags, uint32_t *nf)
+/*
+ * SHLD/SHRD: A and B side by side as one double-width value, shifted left
+ * (A high) or right (A low); the result is A's half.  CF is the last bit
+ * shifted out of A (or, past the width, of B); OF says whether A's sign
+ * changed (defined for a count of 1).
+ */
+static uint32_t double_shift(bool right, uint32_t a, uint32_t b, unsigned count,
+			     unsigned bits, uint32_t eflags, uint32_t *nf)
 {
 	uint32_t mask = width_mask(bits), r;
 	unsigned n = count & 31;
 	bool cf;
-	uint64_t w;
 
 	a &= mask;
+	b &= mask;
 	*nf = eflags & FL_ARITH;
 	if (n == 0)
 		return a;
-	w = (((uint64_t)a << bits) | (b & mask)) << n;
-	r = (w >> bits) & mask;
-	/* CF is the last bit shifted out of A, or (past the width) of B. */
-	cf = n <= bits ? (a >> (bits - n)) & 1 : (b >> (2 * bits - n)) & 1;
+	if (right) {
+		uint64_t v = ((uint64_t)b << bits) | a;
+		r = (v >> n) & mask;
+		cf = (v >> (n - 1)) & 1;
+	} else {
+		uint64_t v = ((uint64_t)a << bits) | b;
+		r = ((v << n) >> bits) & mask;
+		cf = n <= bits ? (a >> (bits - n)) & 1 : (b >> (2 * bits - n)) & 1;
+	}
 	*nf = shift_flags(r, bits, cf, msb(r, bits) ^ msb(a, bits));
 	return r;
+}
+
+uint32_t alu_shld(uint32_t a, uint32_t b, unsigned count, unsigned bits,
+		  uint32_t eflags, uint32_t *nf)
+{
+	return double_shift(false, a, b, count, bits, eflags, nf);
 }
 
 uint32_t alu_shrd(uint32_t a, uint32_t b, unsigned count, unsigned bits,
 		  uint32_t eflags, uint32_t *nf)
 {
-	uint32_t mask = width_mask(bits), r;
-	unsigned n = count & 31;
-	uint64_t v;
-
-	a &= mask;
-	*nf = eflags & FL_ARITH;
-	if (n == 0)
-		return a;
-	v = ((uint64_t)(b & mask) << bits) | a;
-	r = (v >> n) & mask;
-	*nf = shift_flags(r, bits, (v >> (n - 1)) & 1, msb(r, bits) ^ msb(a, bits));
-	return r;
+	return double_shift(true, a, b, count, bits, eflags, nf);
 }
 
 static void mul_flags(struct lazy_flags *f, uint32_t low, bool overflow, unsigned bits)

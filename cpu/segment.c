@@ -137,6 +137,15 @@ void seg_enter_code(struct cpu *c, uint16_t sel, struct descriptor d, unsigned c
 	c->eip = eip;
 }
 
+/* The last checks on a far target: #NP(sel) if absent, #GP(0) past the limit. */
+static void check_present_and_limit(struct cpu *c, uint16_t sel, struct descriptor d, uint32_t off)
+{
+	if (!(desc_attr(d) & SEG_P))
+		cpu_fault(c, EXC_NP, SEL_ERROR(sel));
+	if (off > desc_limit(d))
+		cpu_fault(c, EXC_GP, 0);
+}
+
 /*
  * Checks for a code segment reached by a far JMP or CALL at the same
  * privilege (SDM Vol. 2A, JMP, "protected mode"): conforming needs
@@ -157,10 +166,7 @@ static struct descriptor check_code_target(struct cpu *c, uint16_t sel, uint32_t
 	if ((a & SEG_TYPE_DC) ? ATTR_DPL(a) > c->cpl
 			      : SEL_RPL(sel) > c->cpl || ATTR_DPL(a) != c->cpl)
 		cpu_fault(c, EXC_GP, SEL_ERROR(sel));
-	if (!(a & SEG_P))
-		cpu_fault(c, EXC_NP, SEL_ERROR(sel));
-	if (off > desc_limit(d))
-		cpu_fault(c, EXC_GP, 0);
+	check_present_and_limit(c, sel, d, off);
 	return d;
 }
 
@@ -207,10 +213,7 @@ static struct descriptor check_return_target(struct cpu *c, uint16_t sel, uint32
 	if (!(a & SEG_S) || !(a & SEG_TYPE_CODE) || rpl < c->cpl ||
 	    ((a & SEG_TYPE_DC) ? ATTR_DPL(a) > rpl : ATTR_DPL(a) != rpl))
 		cpu_fault(c, EXC_GP, SEL_ERROR(sel));
-	if (!(a & SEG_P))
-		cpu_fault(c, EXC_NP, SEL_ERROR(sel));
-	if (off > desc_limit(d))
-		cpu_fault(c, EXC_GP, 0);
+	check_present_and_limit(c, sel, d, off);
 	return d;
 }
 
