@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "cpu/flags.h"
+#include "cpu/msr.h"
 
 /* General registers in ModRM encoding order (SDM Vol. 2A, table 2-2). */
 enum gpr { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI,
@@ -117,6 +118,7 @@ struct cpu {
 	uint32_t cr0, cr2, cr3, cr4;
 	uint32_t dr[8];
 	uint64_t tsc_offset;     /* TSC = instructions retired + tsc_offset */
+	struct msrs msr;
 	unsigned cpl;
 	bool code32;             /* CS.D: default operand and address size 32 */
 	bool stack32;            /* SS.B: ESP (not SP) is the stack pointer */

@@ -14,8 +14,11 @@
 #define FEAT_TSC  (1u << 4)
 #define FEAT_MSR  (1u << 5)
 #define FEAT_CX8  (1u << 8)
+#define FEAT_SEP  (1u << 11)
+#define FEAT_MTRR (1u << 12)
 #define FEAT_PGE  (1u << 13)
 #define FEAT_CMOV (1u << 15)
+#define FEAT_PAT  (1u << 16)
 
 /* Family 6, model 3, stepping 0: the signature of a Pentium II class part. */
 #define CPU_SIGNATURE 0x00000630u
@@ -37,7 +40,8 @@ struct cpuid_regs cpuid_query(uint32_t leaf, uint32_t subleaf)
 		memcpy(&r.ecx, vendor + 8, 4);
 	} else {
 		r.eax = CPU_SIGNATURE;
-		r.edx = FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8 | FEAT_PGE | FEAT_CMOV;
+		r.edx = FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8 | FEAT_SEP | FEAT_MTRR |
+			FEAT_PGE | FEAT_CMOV | FEAT_PAT;
 	}
 	return r;
 }

@@ -11,6 +11,7 @@
 #include "cpu/exception.h"
 #include "cpu/ops.h"
 #include "cpu/segment.h"
+#include "cpu/task.h"
 #include "mmu/mmu.h"
 
 _Noreturn void cpu_fault(struct cpu *c, unsigned vector, uint32_t error)
@@ -54,19 +55,6 @@ static void deliver_real_mode(struct cpu *c, unsigned vector, uint32_t return_ei
 	seg_enter_code(c, entry >> 16, (struct descriptor){ 0, 0 }, 0, entry & 0xffff);
 }
 
-/* The inner-ring stack from the TSS (SDM 7.2.1, figures 7-2 and 7-11). */
-static void tss_stack(struct cpu *c, unsigned dpl, uint16_t *ss, uint32_t *esp)
-{
-	bool tss32 = c->tr.attr & 0x8;
-	unsigned slot = tss32 ? 4 + 8 * dpl : 2 + 4 * dpl;
-	unsigned width = tss32 ? 4 : 2;
-
-	if (slot + 2 * width - 1 > c->tr.limit)
-		cpu_fault(c, EXC_TS, c->tr.sel & 0xfffc);
-	*esp = lin_read(c, &c->mmu->tlb[TLB_SUPERVISOR], c->tr.base + slot, width);
-	*ss = lin_read(c, &c->mmu->tlb[TLB_SUPERVISOR], c->tr.base + slot + width, 2);
-}
-
 struct gate {
 	uint16_t sel;
 	uint32_t offset;
@@ -87,25 +75,42 @@ static struct gate read_gate(struct cpu *c, unsigned vector, uint32_t ext)
 			      (hi >> 8) & 0x1f, (hi >> 13) & 3, hi & 0x8000 };
 }
 
+/* SDM Vol. 3A, 6.12.2: through a task gate, the handler is a task of its
+ * own; an error code goes on the new task's stack. */
+static void deliver_through_task(struct cpu *c, uint16_t tss_sel, bool push_error,
+				 uint32_t error, uint32_t return_eip)
+{
+	struct descriptor d = task_tss_descriptor(c, tss_sel, EXC_GP);
+
+	task_switch(c, tss_sel, d, TS_INTERRUPT, return_eip);
+	if (push_error)
+		push(c, error, tss_is_32bit(desc_attr(d)) ? 4 : 2);
+}
+
 /* SDM Vol. 3A, 6.12.1: through an interrupt or trap gate. */
 static void deliver_protected(struct cpu *c, unsigned vector, enum event_kind kind,
 			      bool push_error, uint32_t error, uint32_t return_eip)
 {
 	uint32_t ext = kind == EV_SOFTWARE ? 0 : 1;  /* EXT bit of error codes */
 	struct gate g = read_gate(c, vector, ext);
-	bool gate32 = g.type == 0x0e || g.type == 0x0f;
+	bool gate32 = g.type == SYS_INT_GATE32 || g.type == SYS_TRAP_GATE32;
 	unsigned width = gate32 ? 4 : 2;
 	struct descriptor d;
 	uint32_t a, sp, old_eflags = cpu_get_eflags(c), old_esp = c->regs[R_ESP];
 	uint16_t old_ss = c->seg[S_SS].sel, old_cs = c->seg[S_CS].sel, new_ss;
 	unsigned dpl;
 
-	if (g.type != 0x06 && g.type != 0x07 && !gate32)  /* task gates come with task switching */
+	if (g.type != SYS_INT_GATE16 && g.type != SYS_TRAP_GATE16 && !gate32 &&
+	    g.type != SYS_TASK_GATE)
 		cpu_fault(c, EXC_GP, vector * 8 + 2 + ext);
 	if (kind == EV_SOFTWARE && g.dpl < c->cpl)
 		cpu_fault(c, EXC_GP, vector * 8 + 2);
 	if (!g.present)
 		cpu_fault(c, EXC_NP, vector * 8 + 2 + ext);
+	if (g.type == SYS_TASK_GATE) {
+		deliver_through_task(c, g.sel, push_error, error, return_eip);
+		return;
+	}
 	if ((g.sel & ~3u) == 0)
 		cpu_fault(c, EXC_GP, ext);
 	d = seg_read_descriptor(c, g.sel, EXC_GP);

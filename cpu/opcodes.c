@@ -85,7 +85,7 @@ static const struct opdesc group11_Ev[8] = { OP("mov", F_IMMZ, 0, mov_EvIz), UND
 static const struct opdesc group6[8] = {
 	OP("sldt", 0, 0, sldt_str_Ew), OP("str", 0, 0, sldt_str_Ew),
 	OP("lldt", 0, 0, lldt_Ew), OP("ltr", 0, 0, ltr_Ew),
-	{ .name = "verr" }, { .name = "verw" }, UNDEFINED, UNDEFINED,
+	OP("verr", 0, 0, verr_verw_Ew), OP("verw", 0, 0, verr_verw_Ew), UNDEFINED, UNDEFINED,
 };
 
 static const struct opdesc group7[8] = {
@@ -138,7 +138,7 @@ const struct opdesc opcode_map1[256] = {
 	/* 40 */ X8(OP("inc", F_REGOP, 0, inc_Ev)), X8(OP("dec", F_REGOP, 0, dec_Ev)),
 	/* 50 */ X8(OP("push", F_REGOP, 0, push_Ev)), X8(OP("pop", F_REGOP, 0, pop_Ev)),
 	/* 60 */ OP("pusha", 0, 0, pusha_), OP("popa", 0, 0, popa_),
-	OP("bound", M, 0, bound_GvMa), { .name = "arpl", .fmt = M },
+	OP("bound", M, 0, bound_GvMa), OP("arpl", M, 0, arpl_EwGw),
 	UNDEFINED /* FS: */, UNDEFINED /* GS: */, UNDEFINED /* 66 */, UNDEFINED /* 67 */,
 	OP("push", F_IMMZ, 0, push_Iz), OP("imul", M | F_IMMZ, 0, imul_GvEvI),
 	OP("push", F_IMM8S, 0, push_Iz), OP("imul", M | F_IMM8S, 0, imul_GvEvI),
@@ -205,8 +205,8 @@ const struct opdesc opcode_map1[256] = {
 const struct opdesc opcode_map2[256] = {
 	[0x00] = GROUP("grp6", group6),
 	[0x01] = GROUP("grp7", group7),
-	[0x02] = { .name = "lar", .fmt = M },
-	[0x03] = { .name = "lsl", .fmt = M },
+	[0x02] = OP("lar", M, 0, lar_GvEw),
+	[0x03] = OP("lsl", M, 0, lsl_GvEw),
 	[0x06] = OP("clts", 0, 0, clts_),
 	[0x08] = OP("invd", 0, 0, invd_),
 	[0x09] = OP("wbinvd", 0, 0, invd_),
@@ -220,6 +220,8 @@ const struct opdesc opcode_map2[256] = {
 	[0x30] = OP("wrmsr", 0, 0, wrmsr_),
 	[0x31] = OP("rdtsc", 0, 0, rdtsc_),
 	[0x32] = OP("rdmsr", 0, 0, rdmsr_),
+	[0x34] = OP("sysenter", 0, END, sysenter_),
+	[0x35] = OP("sysexit", 0, END, sysexit_),
 	[0x40 ... 0x4f] = OP("cmovcc", M, 0, cmovcc_GvEv),
 	[0x80] = JCC_ROW(F_IMMZ),
 	[0x90 ... 0x9f] = OP("setcc", M, 0, setcc_Eb),

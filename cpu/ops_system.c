@@ -456,12 +456,6 @@ static void cpuid(struct cpu *c, const struct insn *i)
 	c->regs[R_EDX] = r.edx;
 }
 
-/* The time-stamp counter counts retired instructions: virtual time. */
-static uint64_t read_tsc(struct cpu *c)
-{
-	return cpu_icount(c) + c->tsc_offset;
-}
-
 static void rdtsc(struct cpu *c, const struct insn *i)
 {
 	uint64_t t;
@@ -469,24 +463,20 @@ static void rdtsc(struct cpu *c, const struct insn *i)
 	(void)i;
 	if ((c->cr4 & 0x4) && c->cpl != 0 && cpu_protected(c))  /* CR4.TSD */
 		cpu_fault(c, EXC_GP, 0);
-	t = read_tsc(c);
+	msr_read(c, MSR_TSC, &t);  /* the TSC counts retired instructions: virtual time */
 	c->regs[R_EAX] = (uint32_t)t;
 	c->regs[R_EDX] = (uint32_t)(t >> 32);
 }
 
-/* Model-specific registers: only the TSC (0x10) so far; any other MSR is
- * #GP(0), which is what rdmsr_safe() in a kernel expects for a missing one. */
-#define MSR_TSC 0x10
-
+/* RDMSR/WRMSR: EDX:EAX and the MSR numbered by ECX (cpu/msr.c). */
 static void rdmsr(struct cpu *c, const struct insn *i)
 {
 	uint64_t v;
 
 	(void)i;
 	require_cpl0(c);
-	if (c->regs[R_ECX] != MSR_TSC)
+	if (!msr_read(c, c->regs[R_ECX], &v))
 		cpu_fault(c, EXC_GP, 0);
-	v = read_tsc(c);
 	c->regs[R_EAX] = (uint32_t)v;
 	c->regs[R_EDX] = (uint32_t)(v >> 32);
 }
@@ -497,11 +487,38 @@ static void wrmsr(struct cpu *c, const struct insn *i)
 
 	(void)i;
 	require_cpl0(c);
-	if (c->regs[R_ECX] != MSR_TSC)
+	if (!msr_write(c, c->regs[R_ECX], v))
 		cpu_fault(c, EXC_GP, 0);
-	c->tsc_offset = v - cpu_icount(c);
 }
 
+/*
+ * SYSENTER and SYSEXIT (SDM Vol. 2B): fast system calls into and out of
+ * ring 0.  The segments are not read from the GDT: they are fixed flat
+ * segments whose selectors derive from SYSENTER_CS.
+ */
+static void sysenter(struct cpu *c, const struct insn *i)
+{
+	uint16_t cs = c->msr.sysenter_cs & 0xfffc;
+
+	(void)i;
+	if (!(c->cr0 & CR0_PE) || cs == 0)
+		cpu_fault(c, EXC_GP, 0);
+	cpu_set_eflags(c, 0, FL_VM | FL_IF | FL_RF);
+	seg_enter_flat(c, cs, cs + 8, 0, c->msr.sysenter_eip, c->msr.sysenter_esp);
+}
+
+static void sysexit(struct cpu *c, const struct insn *i)
+{
+	uint16_t cs = c->msr.sysenter_cs & 0xfffc;
+
+	(void)i;
+	if (!cpu_protected(c) || c->cpl != 0 || cs == 0)
+		cpu_fault(c, EXC_GP, 0);
+	seg_enter_flat(c, (cs + 16) | 3, (cs + 24) | 3, 3, c->regs[R_EDX], c->regs[R_ECX]);
+}
+
+FAMILY_ONE(sysenter_, sysenter);
+FAMILY_ONE(sysexit_, sysexit);
 FAMILY_ONE(cpuid_, cpuid);
 FAMILY_ONE(rdtsc_, rdtsc);
 FAMILY_ONE(rdmsr_, rdmsr);

@@ -4,13 +4,10 @@
  * RET and IRET in Vol. 2).
  */
 #include "cpu/segment.h"
+#include "cpu/task.h"
 #include "cpu/exception.h"
 #include "cpu/ops.h"
 #include "mmu/mmu.h"
-
-#define SEL_RPL(sel)   ((sel) & 3u)
-#define SEL_ERROR(sel) ((sel) & 0xfffcu)
-#define ATTR_DPL(a)    (((a) >> SEG_DPL_SHIFT) & 3u)
 
 static struct tlb *supervisor_tlb(struct cpu *c)
 {
@@ -86,8 +83,12 @@ static void load_real(struct cpu *c, unsigned s, uint16_t sel)
 	seg_set_cache(c, s, sel, (uint32_t)sel << 4, sg->limit, sg->attr);
 }
 
-/* SDM Vol. 2A, MOV: the checks for SS, and for DS, ES, FS, GS. */
-void seg_load(struct cpu *c, unsigned s, uint16_t sel)
+/*
+ * SDM Vol. 2A, MOV: the checks for SS, and for DS, ES, FS, GS.  FAULT is the
+ * vector for a bad selector: #GP for MOV, POP, LDS..., #TS while loading
+ * the registers of a new task (SDM Vol. 3A, 7.3 step 13).
+ */
+void seg_load_checked(struct cpu *c, unsigned s, uint16_t sel, unsigned fault)
 {
 	struct descriptor d;
 	uint32_t a;
@@ -99,28 +100,42 @@ void seg_load(struct cpu *c, unsigned s, uint16_t sel)
 	}
 	if ((sel & ~3u) == 0) {
 		if (s == S_SS)
-			cpu_fault(c, EXC_GP, 0);
+			cpu_fault(c, fault, 0);
 		seg_set_cache(c, s, sel, 0, 0, 0);  /* null: any access is #GP(0) */
 		return;
 	}
-	d = seg_read_descriptor(c, sel, EXC_GP);
+	d = seg_read_descriptor(c, sel, fault);
 	a = desc_attr(d);
 	dpl = ATTR_DPL(a);
 	if (s == S_SS) {
 		bool writable_data = (a & SEG_S) && !(a & SEG_TYPE_CODE) && (a & SEG_TYPE_RW);
 		if (rpl != c->cpl || dpl != c->cpl || !writable_data)
-			cpu_fault(c, EXC_GP, SEL_ERROR(sel));
+			cpu_fault(c, fault, SEL_ERROR(sel));
 		if (!(a & SEG_P))
 			cpu_fault(c, EXC_SS, SEL_ERROR(sel));
 	} else {
 		bool readable = (a & SEG_S) && (!(a & SEG_TYPE_CODE) || (a & SEG_TYPE_RW));
 		bool conforming_code = (a & SEG_TYPE_CODE) && (a & SEG_TYPE_DC);
 		if (!readable || (!conforming_code && (rpl > dpl || c->cpl > dpl)))
-			cpu_fault(c, EXC_GP, SEL_ERROR(sel));
+			cpu_fault(c, fault, SEL_ERROR(sel));
 		if (!(a & SEG_P))
 			cpu_fault(c, EXC_NP, SEL_ERROR(sel));
 	}
 	load_from_descriptor(c, s, sel, d);
+}
+
+void seg_load(struct cpu *c, unsigned s, uint16_t sel)
+{
+	seg_load_checked(c, s, sel, EXC_GP);
+}
+
+/* CS has changed: the privilege, code size and TLB that follow from it. */
+static void switch_code(struct cpu *c, unsigned cpl, uint32_t eip)
+{
+	c->cpl = cpl;
+	c->code32 = c->seg[S_CS].attr & SEG_DB;
+	c->tlb = &c->mmu->tlb[cpl == 3 ? TLB_USER : TLB_SUPERVISOR];
+	c->eip = eip;
 }
 
 void seg_enter_code(struct cpu *c, uint16_t sel, struct descriptor d, unsigned cpl, uint32_t eip)
@@ -131,10 +146,18 @@ void seg_enter_code(struct cpu *c, uint16_t sel, struct descriptor d, unsigned c
 	} else {
 		load_real(c, S_CS, sel);
 	}
-	c->cpl = cpl;
-	c->code32 = c->seg[S_CS].attr & SEG_DB;
-	c->tlb = &c->mmu->tlb[cpl == 3 ? TLB_USER : TLB_SUPERVISOR];
-	c->eip = eip;
+	switch_code(c, cpl, eip);
+}
+
+void seg_enter_flat(struct cpu *c, uint16_t cs, uint16_t ss, unsigned cpl,
+		    uint32_t eip, uint32_t esp)
+{
+	uint32_t common = SEG_P | SEG_S | SEG_DB | SEG_G | SEG_TYPE_ACCESSED | (cpl << SEG_DPL_SHIFT);
+
+	seg_set_cache(c, S_CS, cs, 0, 0xffffffffu, common | SEG_TYPE_CODE | SEG_TYPE_RW);
+	seg_set_cache(c, S_SS, ss, 0, 0xffffffffu, common | SEG_TYPE_RW);
+	switch_code(c, cpl, eip);
+	c->regs[R_ESP] = esp;
 }
 
 /* The last checks on a far target: #NP(sel) if absent, #GP(0) past the limit. */
@@ -146,28 +169,53 @@ static void check_present_and_limit(struct cpu *c, uint16_t sel, struct descript
 		cpu_fault(c, EXC_GP, 0);
 }
 
+/* The descriptor a far JMP or CALL names: #GP(0) for a null selector. */
+static struct descriptor far_target(struct cpu *c, uint16_t sel)
+{
+	if ((sel & ~3u) == 0)
+		cpu_fault(c, EXC_GP, 0);
+	return seg_read_descriptor(c, sel, EXC_GP);
+}
+
 /*
  * Checks for a code segment reached by a far JMP or CALL at the same
  * privilege (SDM Vol. 2A, JMP, "protected mode"): conforming needs
  * DPL <= CPL, non-conforming RPL <= CPL and DPL = CPL.
  */
-static struct descriptor check_code_target(struct cpu *c, uint16_t sel, uint32_t off)
+static void check_code_target(struct cpu *c, uint16_t sel, struct descriptor d, uint32_t off)
 {
-	struct descriptor d;
-	uint32_t a;
+	uint32_t a = desc_attr(d);
 
-	if ((sel & ~3u) == 0)
-		cpu_fault(c, EXC_GP, 0);
-	d = seg_read_descriptor(c, sel, EXC_GP);
-	a = desc_attr(d);
-	/* Gates and task-state segments are not supported as far targets yet. */
-	if (!(a & SEG_S) || !(a & SEG_TYPE_CODE))
+	if (!(a & SEG_TYPE_CODE))
 		cpu_fault(c, EXC_GP, SEL_ERROR(sel));
 	if ((a & SEG_TYPE_DC) ? ATTR_DPL(a) > c->cpl
 			      : SEL_RPL(sel) > c->cpl || ATTR_DPL(a) != c->cpl)
 		cpu_fault(c, EXC_GP, SEL_ERROR(sel));
 	check_present_and_limit(c, sel, d, off);
-	return d;
+}
+
+/* A far JMP or CALL to a system descriptor: a call gate, or a task switch
+ * through a task gate or straight to an available TSS (SDM Vol. 3A, 7.3). */
+static void far_to_system(struct cpu *c, uint16_t sel, struct descriptor d, bool is_call)
+{
+	uint32_t a = desc_attr(d);
+	unsigned type = ATTR_TYPE(a);
+
+	if (type == SYS_CALL_GATE16 || type == SYS_CALL_GATE32) {
+		call_gate_transfer(c, sel, d, is_call);
+		return;
+	}
+	if (type != SYS_TASK_GATE && type != SYS_TSS16_AVAIL && type != SYS_TSS32_AVAIL)
+		cpu_fault(c, EXC_GP, SEL_ERROR(sel));
+	if (ATTR_DPL(a) < c->cpl || ATTR_DPL(a) < SEL_RPL(sel))
+		cpu_fault(c, EXC_GP, SEL_ERROR(sel));
+	if (type == SYS_TASK_GATE) {
+		if (!(a & SEG_P))
+			cpu_fault(c, EXC_NP, SEL_ERROR(sel));
+		sel = d.lo >> 16;
+		d = task_tss_descriptor(c, sel, EXC_GP);
+	}
+	task_switch(c, sel, d, is_call ? TS_CALL : TS_JMP, c->eip);
 }
 
 static uint32_t mask_offset(uint32_t off, unsigned osize)
@@ -180,8 +228,14 @@ void far_jump(struct cpu *c, uint16_t sel, uint32_t off, unsigned osize)
 	struct descriptor d = { 0, 0 };
 
 	off = mask_offset(off, osize);
-	if (cpu_protected(c))
-		d = check_code_target(c, sel, off);
+	if (cpu_protected(c)) {
+		d = far_target(c, sel);
+		if (!(desc_attr(d) & SEG_S)) {
+			far_to_system(c, sel, d, false);
+			return;
+		}
+		check_code_target(c, sel, d, off);
+	}
 	seg_enter_code(c, sel, d, c->cpl, off);
 }
 
@@ -191,8 +245,14 @@ void far_call(struct cpu *c, uint16_t sel, uint32_t off, unsigned osize)
 	uint32_t sp;
 
 	off = mask_offset(off, osize);
-	if (cpu_protected(c))
-		d = check_code_target(c, sel, off);
+	if (cpu_protected(c)) {
+		d = far_target(c, sel);
+		if (!(desc_attr(d) & SEG_S)) {
+			far_to_system(c, sel, d, true);
+			return;
+		}
+		check_code_target(c, sel, d, off);
+	}
 	sp = push_at(c, c->regs[R_ESP], c->seg[S_CS].sel, osize);
 	sp = push_at(c, sp, c->eip, osize);
 	seg_enter_code(c, sel, d, c->cpl, off);
@@ -269,11 +329,24 @@ void far_return(struct cpu *c, unsigned osize, uint16_t extra)
 	return_to(c, sel, off, sp, osize, extra);
 }
 
+/* IRET with NT set returns to the task in the back link of this TSS. */
+static void task_return(struct cpu *c)
+{
+	uint16_t link = lin_read(c, &c->mmu->tlb[TLB_SUPERVISOR], c->tr.base, 2);
+	struct descriptor d = task_tss_descriptor(c, link, EXC_TS);
+
+	task_switch(c, link, d, TS_IRET, c->eip);
+}
+
 /* IRET (SDM Vol. 2A, IRET): pop EIP, CS, EFLAGS; an outer ring also pops
- * ESP and SS.  Task returns (NT) and returns to virtual-8086 mode come with
- * task switching. */
+ * ESP and SS; with NT set, a return to the previous task.  Returns to
+ * virtual-8086 mode are not modelled. */
 void interrupt_return(struct cpu *c, unsigned osize)
 {
+	if (cpu_protected(c) && (c->eflags & FL_NT)) {
+		task_return(c);
+		return;
+	}
 	uint32_t sp = c->regs[R_ESP] & sp_mask(c);
 	uint32_t off = vread(c, S_SS, sp, osize);
 	uint16_t sel = vread(c, S_SS, (sp + osize) & sp_mask(c), 2);
@@ -288,8 +361,6 @@ void interrupt_return(struct cpu *c, unsigned osize)
 		cpu_set_eflags(c, fl, (mask | FL_IF | FL_IOPL) & (osize == 2 ? 0xffff : ~0u));
 		return;
 	}
-	if (c->eflags & FL_NT)
-		cpu_fault(c, EXC_GP, 0);  /* nested-task return: not modelled yet */
 	return_to(c, sel, off, sp, osize, 0);
 	if (old_cpl == 0)
 		mask |= FL_IOPL;
