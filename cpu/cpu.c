@@ -64,6 +64,8 @@ void cpu_reset(struct cpu *c)
 	c->code32 = false;
 	c->tlb = &c->mmu->tlb[TLB_SUPERVISOR];
 	c->halted = false;
+	c->inhibit_irq = c->nmi_pending = c->nmi_blocked = false;
+	c->pending_db = c->exec_breakpoints = false;
 	c->delivering = -1;
 	c->cur = NULL;
 	mmu_flush(c->mmu, false);
@@ -103,4 +105,7 @@ void cpu_set_eflags(struct cpu *c, uint32_t v, uint32_t mask)
 
 	c->eflags = ((cur & ~mask) | (v & mask) | FL_FIXED) & ~0xffc00028u;
 	c->lf.op = LF_NONE;
+	/* Alignment checking just turned on: user accesses must leave the TLB. */
+	if ((c->eflags & ~cur & FL_AC) && (c->cr0 & CR0_AM))
+		mmu_flush(c->mmu, false);
 }

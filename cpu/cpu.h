@@ -131,6 +131,13 @@ struct cpu {
 	const struct insn *cur;  /* instruction being executed (for fault EIP) */
 	const struct insn *block_insns; /* first instruction of the running block */
 	bool halted;             /* HLT: waiting for an interrupt */
+	bool exec_breakpoints;   /* an instruction breakpoint is armed in DR7 */
+	bool pending_db;         /* a data breakpoint hit: #DB after this instruction */
+	bool sw_interrupt;       /* the instruction was INT n/INT3/INTO: no TF trap after it */
+	/* Interrupt pins (cpu/interrupt.c). */
+	bool intr_line, nmi_pending, nmi_blocked;
+	unsigned (*intr_ack)(void *opaque);
+	void *intr_opaque;
 	bool abort_block;        /* the rest of the current block must not run */
 	bool inhibit_irq;        /* STI / MOV SS shadow (SDM Vol. 3A, 6.8.3) */
 	enum cpu_stop stop;

@@ -71,14 +71,14 @@ static void decode_modrm32(struct cursor *cur, unsigned mod, unsigned rm, struct
 		i->disp = take(cur, 4);
 }
 
-static void decode_modrm(struct cursor *cur, struct insn *i, int seg_override)
+static void decode_modrm(struct cursor *cur, struct insn *i, int seg_override, bool regs_only)
 {
 	unsigned modrm = take(cur, 1);
 	unsigned mod = modrm >> 6, rm = modrm & 7;
 
 	i->reg = (modrm >> 3) & 7;
 	i->rm = rm;
-	if (mod == 3)
+	if (mod == 3 || regs_only)
 		return;
 	i->flags |= IF_MEM;
 	if (i->flags & IF_ASZ32)
@@ -177,7 +177,7 @@ enum decode_result decode_insn(const uint8_t *bytes, unsigned avail, bool code32
 	}
 	i->op = op;
 	if (d->fmt & F_MODRM) {
-		decode_modrm(&cur, i, seg);
+		decode_modrm(&cur, i, seg, d->fmt & F_MODREG);
 		if (d->group)
 			d = &d->group[i->reg];
 	}

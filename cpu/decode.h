@@ -32,6 +32,9 @@ struct opdesc {
 #define F_FAR     0x0040  /* offset (by operand size) then 16-bit selector */
 #define F_REGOP   0x0080  /* register in the low three opcode bits */
 #define F_ENTER   0x0100  /* imm16 then imm8 */
+#define F_MODREG  0x0200  /* ModRM whose mod bits are ignored: always registers
+			   * (MOV to/from CR and DR, SDM Vol. 2B "MOV-Move to/from
+			   * Control Registers") */
 
 /* opdesc.flags */
 #define D_ENDS_BLOCK 0x0001  /* changes control flow or CPU mode */

@@ -51,7 +51,7 @@ static void deliver_real_mode(struct cpu *c, unsigned vector, uint32_t return_ei
 	sp = push_at(c, sp, c->seg[S_CS].sel, 2);
 	sp = push_at(c, sp, return_eip, 2);
 	set_sp(c, sp);
-	cpu_set_eflags(c, 0, FL_IF | FL_TF | FL_AC);
+	cpu_set_eflags(c, 0, FL_IF | FL_TF | FL_AC | FL_RF);
 	seg_enter_code(c, entry >> 16, (struct descriptor){ 0, 0 }, 0, entry & 0xffff);
 }
 
@@ -148,10 +148,19 @@ void cpu_deliver(struct cpu *c, unsigned vector, enum event_kind kind,
 {
 	bool push_error = kind == EV_EXCEPTION && has_error_code(vector);
 
+	if (kind == EV_SOFTWARE)
+		c->sw_interrupt = true;  /* the handler runs with TF clear: no step trap */
 	if (cpu_protected(c))
 		deliver_protected(c, vector, kind, push_error, error, return_eip);
 	else
 		deliver_real_mode(c, vector, return_eip);
+}
+
+void cpu_raise_event(struct cpu *c, unsigned vector, enum event_kind kind)
+{
+	c->delivering = vector;
+	cpu_deliver(c, vector, kind, 0, c->eip);
+	c->delivering = -1;
 }
 
 void cpu_handle_fault(struct cpu *c)
@@ -163,6 +172,11 @@ void cpu_handle_fault(struct cpu *c)
 		c->eip -= c->cur->len;
 		c->cur = NULL;
 	}
+	/* The handler's IRET must not hit an instruction breakpoint at the
+	 * restarted instruction again: faults push RF set (SDM 17.3.1.1),
+	 * except the instruction-breakpoint #DB itself. */
+	if (vector != EXC_DB)
+		c->eflags |= FL_RF;
 	if (c->delivering >= 0) {
 		if (c->delivering == EXC_DF) {
 			/* A fault while delivering #DF: the processor shuts down (SDM 6.15, #DF). */

@@ -35,6 +35,10 @@ enum event_kind { EV_EXCEPTION, EV_SOFTWARE, EV_EXTERNAL };
 void cpu_deliver(struct cpu *c, unsigned vector, enum event_kind kind,
 		 uint32_t error, uint32_t return_eip);
 
+/* Deliver an event between instructions (a trap, NMI, external interrupt),
+ * with the bookkeeping that turns a fault during delivery into #DF. */
+void cpu_raise_event(struct cpu *c, unsigned vector, enum event_kind kind);
+
 /* Called by cpu_run() after a fault unwound an instruction. */
 void cpu_handle_fault(struct cpu *c);
 

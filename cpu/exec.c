@@ -3,15 +3,17 @@
  *
  * Find (or decode) the block at CS:EIP, run its handlers one after the
  * other, repeat.  Between blocks, and only there, the loop looks at the
- * world outside the CPU: stop requests, HLT, the instruction budget
- * (ARCHITECTURE.md section 4).  A fault anywhere inside lands back here by
+ * world outside the CPU: interrupts, stop requests, HLT, the instruction
+ * budget (ARCHITECTURE.md section 4).  A fault anywhere inside lands back here by
  * longjmp (cpu/exception.c).
  */
 #include <string.h>
 
+#include "cpu/debug.h"
 #include "cpu/decode.h"
 #include "cpu/exception.h"
 #include "cpu/icache.h"
+#include "cpu/interrupt.h"
 #include "cpu/mem.h"
 #include "cpu/ops.h"
 #include "mmu/mmu.h"
@@ -48,7 +50,7 @@ static struct block *decode_slow(struct cpu *c, uint32_t lin, struct block *tmp)
 	unsigned n = 0;
 
 	while (res == DECODE_NEED_MORE && n < MAX_INSN_LEN) {
-		bytes[n] = lin_read(c, c->tlb, lin + n, 1);
+		bytes[n] = mem_fetch_byte(c, lin + n);
 		n++;
 		decode_or_fail(bytes, n, c->code32, &tmp->insns[0], &res, &d);
 	}
@@ -112,7 +114,7 @@ static struct block *find_block(struct cpu *c, struct block *tmp)
 		return j->b;
 	e = tlb_entry(c->tlb, lin);
 	if (e->rtag != (lin & PAGE_MASK)) {
-		lin_read(c, c->tlb, lin, 1);  /* walk, fill the TLB, or raise #PF */
+		mem_fetch_byte(c, lin);  /* walk, fill the TLB, or raise #PF */
 		if (e->rtag != (lin & PAGE_MASK))
 			return decode_slow(c, lin, tmp);  /* not RAM */
 	}
@@ -143,6 +145,29 @@ static void run_block(struct cpu *c, const struct block *b)
 	c->cur = NULL;
 }
 
+/*
+ * One instruction alone, for the TF single-step trap and for instruction
+ * breakpoints (SDM Vol. 3A, 17.3.1): a breakpoint is a fault before the
+ * instruction, single-step a trap after it.
+ */
+static void run_one(struct cpu *c, struct block *tmp)
+{
+	bool tf = c->eflags & FL_TF, rf = c->eflags & FL_RF;
+
+	if (c->eip > c->seg[S_CS].limit)
+		cpu_fault(c, EXC_GP, 0);
+	if (c->exec_breakpoints)
+		debug_check_exec(c, c->seg[S_CS].base + c->eip);
+	c->sw_interrupt = false;
+	run_block(c, decode_slow(c, c->seg[S_CS].base + c->eip, tmp));
+	if (rf)
+		c->eflags &= ~FL_RF;  /* RF lasts one instruction */
+	if (tf && !c->sw_interrupt) {
+		c->dr[6] |= DR6_BS;
+		cpu_raise_event(c, EXC_DB, EV_EXCEPTION);
+	}
+}
+
 uint64_t cpu_icount(const struct cpu *c)
 {
 	return c->icount + (c->cur ? (uint64_t)(c->cur - c->block_insns) : 0);
@@ -152,6 +177,19 @@ void cpu_request_stop(struct cpu *c, enum cpu_stop why)
 {
 	c->stop = why;
 	c->abort_block = true;
+}
+
+/* Between blocks: interrupts, then what the last instruction left pending. */
+static void between_blocks(struct cpu *c)
+{
+	if (c->pending_db) {  /* a data breakpoint: #DB trap after the access */
+		c->pending_db = false;
+		cpu_raise_event(c, EXC_DB, EV_EXCEPTION);
+	}
+	if (c->inhibit_irq)
+		c->inhibit_irq = false;  /* the shadow covers one instruction */
+	else if (c->intr_line || c->nmi_pending)
+		cpu_service_interrupts(c);
 }
 
 enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns)
@@ -169,9 +207,9 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns)
 		cpu_handle_fault(c);
 	}
 	while (c->stop == STOP_NONE) {
-		c->inhibit_irq = false;  /* the shadow lasts one instruction at most */
+		between_blocks(c);
 		if (c->halted) {
-			/* Nothing can raise an interrupt yet, so HLT is the end. */
+			/* Nothing woke the CPU: the machine decides what time does next. */
 			c->stop = STOP_HALTED;
 			break;
 		}
@@ -179,7 +217,10 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns)
 			c->stop = STOP_BUDGET;
 			break;
 		}
-		run_block(c, find_block(c, tmp));
+		if (unlikely((c->eflags & FL_TF) || c->exec_breakpoints))
+			run_one(c, tmp);
+		else
+			run_block(c, find_block(c, tmp));
 	}
 	return c->stop;
 }

@@ -3,6 +3,7 @@
  * accesses that cross a page, stores to pages that hold decoded code.
  */
 #include "cpu/mem.h"
+#include "cpu/debug.h"
 #include "cpu/exception.h"
 #include "mmu/mmu.h"
 
@@ -12,6 +13,32 @@ _Noreturn void seg_fault(struct cpu *c, unsigned s, bool write)
 {
 	(void)write;
 	cpu_fault(c, s == S_SS ? EXC_SS : EXC_GP, 0);
+}
+
+/* Alignment checking (SDM Vol. 3A, 6.15, #AC): CR0.AM, EFLAGS.AC, CPL 3. */
+static bool alignment_checked(const struct cpu *c, const struct tlb *t)
+{
+	return (c->cr0 & CR0_AM) && (c->eflags & FL_AC) && t == &c->mmu->tlb[TLB_USER];
+}
+
+/*
+ * Accesses that must keep coming to the slow path are never entered in the
+ * TLB: those to a page holding a data breakpoint, and every user access while
+ * alignment checking is on (cpu_set_eflags and MOV CR0 flush the TLB when it
+ * turns on).
+ */
+static bool cacheable(const struct cpu *c, const struct tlb *t, uint32_t lin)
+{
+	return !alignment_checked(c, t) && !debug_page_watched(c, lin);
+}
+
+/* What the slow path checks on every access it makes for an instruction. */
+static void check_access(struct cpu *c, struct tlb *t, uint32_t lin, unsigned size, bool write)
+{
+	if (alignment_checked(c, t) && (lin & (size - 1)))
+		cpu_fault(c, EXC_AC, 0);
+	if (c->dr[7] & 0xff)
+		debug_check_data(c, lin, size, write);
 }
 
 static unsigned access_kind(struct cpu *c, struct tlb *t, bool write)
@@ -38,7 +65,7 @@ static uint32_t translate(struct cpu *c, struct tlb *t, uint32_t lin, bool write
 		cpu_fault(c, EXC_PF, w.pf_error);
 	}
 	host = physmem_ptr(pm, w.phys & PAGE_MASK);
-	if (host)
+	if (host && cacheable(c, t, lin))
 		tlb_fill(t, lin, w.phys & PAGE_MASK, host, w.write_ok,
 			 physmem_page_has_code(pm, w.phys), w.global);
 	return w.phys;
@@ -63,10 +90,22 @@ static void phys_write(struct cpu *c, uint32_t pa, uint32_t v, unsigned size)
 	store_host((uintptr_t)p, v, size);
 }
 
+/* Instruction fetch: translated like a read, but neither data breakpoints
+ * nor alignment checks apply to it. */
+uint8_t mem_fetch_byte(struct cpu *c, uint32_t lin)
+{
+	const struct tlb_entry *e = tlb_entry(c->tlb, lin);
+
+	if (tlb_hit(e->rtag, lin, 1))
+		return load_host(e->addend + lin, 1);
+	return phys_read(c, translate(c, c->tlb, lin, false), 1);
+}
+
 uint32_t mem_read_slow(struct cpu *c, struct tlb *t, uint32_t lin, unsigned size)
 {
 	uint32_t v = 0;
 
+	check_access(c, t, lin, size, false);
 	if ((lin & ~PAGE_MASK) + size <= PAGE_SIZE)
 		return phys_read(c, translate(c, t, lin, false), size);
 	for (unsigned i = 0; i < size; i++)
@@ -79,6 +118,7 @@ void mem_write_slow(struct cpu *c, struct tlb *t, uint32_t lin, uint32_t v, unsi
 	const struct tlb_entry *e = tlb_entry(t, lin);
 	uint32_t pa[4];
 
+	check_access(c, t, lin, size, true);
 	/* A page with code on it: mapped and writable, only the stores need watching. */
 	if (e->writable && tlb_hit(e->rtag, lin, size)) {
 		phys_write(c, e->phys | (lin & ~PAGE_MASK), v, size);

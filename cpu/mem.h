@@ -19,6 +19,7 @@
 
 _Noreturn void seg_fault(struct cpu *c, unsigned s, bool write);
 uint32_t mem_read_slow(struct cpu *c, struct tlb *t, uint32_t lin, unsigned size);
+uint8_t mem_fetch_byte(struct cpu *c, uint32_t lin);
 void mem_write_slow(struct cpu *c, struct tlb *t, uint32_t lin, uint32_t v, unsigned size);
 
 /* Segment limit check (SDM Vol. 3A, 5.3), then the linear address. */

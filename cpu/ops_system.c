@@ -7,6 +7,7 @@
  * sensitive ones (CLI, STI, IN, OUT...) check CPL <= IOPL (SDM Vol. 1, 18.2).
  */
 #include "cpu/cpuid.h"
+#include "cpu/debug.h"
 #include "cpu/ops.h"
 #include "cpu/segment.h"
 #include "mmu/mmu.h"
@@ -360,7 +361,8 @@ void cpu_write_cr0(struct cpu *c, uint32_t v)
 	v = (v & 0xe005003fu) | CR0_ET;  /* reserved bits are ignored; ET is hard-wired */
 	if ((v & CR0_PG) && !(v & CR0_PE))
 		cpu_fault(c, EXC_GP, 0);
-	if ((v ^ c->cr0) & (CR0_PG | CR0_WP | CR0_PE))
+	/* AM too: while alignment checking is on, user accesses bypass the TLB. */
+	if ((v ^ c->cr0) & (CR0_PG | CR0_WP | CR0_PE | CR0_AM))
 		mmu_flush(c->mmu, false);
 	c->cr0 = v;
 }
@@ -411,9 +413,20 @@ static unsigned debug_reg(struct cpu *c, unsigned r)
 	return r;
 }
 
+/* DR6 and DR7 have bits that always read as 1 (SDM Vol. 3A, 17.2.3-4);
+ * DR0-3 and DR7 decide which breakpoints are armed. */
 static void mov_dr_r(struct cpu *c, const struct insn *i)
 {
-	c->dr[debug_reg(c, i->reg)] = c->regs[i->rm];
+	unsigned r = debug_reg(c, i->reg);
+	uint32_t v = c->regs[i->rm];
+
+	if (r == 6)
+		v = (v & ~DR6_RESERVED_ONES & 0x0000e00fu) | DR6_RESERVED_ONES;
+	else if (r == 7)
+		v = (v & 0xffff2bffu) | 0x400;
+	c->dr[r] = v;
+	if (r != 6)
+		debug_update(c);
 }
 
 static void mov_r_dr(struct cpu *c, const struct insn *i)

@@ -343,6 +343,7 @@ static void task_return(struct cpu *c)
  * virtual-8086 mode are not modelled. */
 void interrupt_return(struct cpu *c, unsigned osize)
 {
+	c->nmi_blocked = false;  /* IRET ends NMI blocking (SDM 6.7.1) */
 	if (cpu_protected(c) && (c->eflags & FL_NT)) {
 		task_return(c);
 		return;
