@@ -32,24 +32,6 @@ static struct call_gate decode_gate(struct descriptor g)
 	};
 }
 
-/* The new ring's stack segment must be a present, writable data segment
- * of exactly that privilege: #TS(ss) otherwise, #SS(ss) if not present. */
-static void check_inner_stack(struct cpu *c, uint16_t ss, unsigned dpl)
-{
-	struct descriptor d;
-	uint32_t a;
-
-	if ((ss & ~3u) == 0)
-		cpu_fault(c, EXC_TS, 0);
-	d = seg_read_descriptor(c, ss, EXC_TS);
-	a = desc_attr(d);
-	if (SEL_RPL(ss) != dpl || ATTR_DPL(a) != dpl || !(a & SEG_S) ||
-	    (a & SEG_TYPE_CODE) || !(a & SEG_TYPE_RW))
-		cpu_fault(c, EXC_TS, SEL_ERROR(ss));
-	if (!(a & SEG_P))
-		cpu_fault(c, EXC_SS, SEL_ERROR(ss));
-}
-
 /* Switch to the stack of ring DPL and build the inner frame's first part:
  * the caller's SS and ESP, then its parameters, in their original order. */
 static uint32_t enter_inner_stack(struct cpu *c, const struct call_gate *g, unsigned dpl)
@@ -58,11 +40,13 @@ static uint32_t enter_inner_stack(struct cpu *c, const struct call_gate *g, unsi
 	uint16_t old_ss = c->seg[S_SS].sel, new_ss;
 
 	tss_stack(c, dpl, &new_ss, &new_esp);
-	check_inner_stack(c, new_ss, dpl);
 	for (unsigned k = 0; k < g->params; k++)
 		params[k] = vread(c, S_SS, (old_esp + k * g->width) & old_mask, g->width);
+	stack_switch_begin(c);
 	c->cpl = dpl;
-	seg_load(c, S_SS, new_ss);
+	/* The new SS must be a writable data segment of exactly ring DPL:
+	 * #TS(ss) otherwise, #SS(ss) if not present. */
+	seg_load_checked(c, S_SS, new_ss, EXC_TS);
 	sp = push_at(c, new_esp, old_ss, g->width);
 	sp = push_at(c, sp, old_esp, g->width);
 	for (unsigned k = g->params; k-- > 0;)
@@ -108,4 +92,5 @@ void call_gate_transfer(struct cpu *c, uint16_t gate_sel, struct descriptor gd, 
 	sp = push_at(c, sp, c->eip, g.width);
 	seg_enter_code(c, g.sel, d, inner ? dpl : c->cpl, g.offset);
 	set_sp(c, sp);
+	stack_switch_end(c);
 }

@@ -67,6 +67,7 @@ void cpu_reset(struct cpu *c)
 	c->inhibit_irq = c->nmi_pending = c->nmi_blocked = false;
 	c->pending_db = c->exec_breakpoints = false;
 	c->delivering = -1;
+	c->rollback.valid = false;
 	c->cur = NULL;
 	mmu_flush(c->mmu, false);
 }

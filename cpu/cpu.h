@@ -147,6 +147,14 @@ struct cpu {
 	unsigned fault_vector;
 	uint32_t fault_error;
 	int delivering;          /* vector being delivered, or -1: for #DF (SDM 6.15) */
+	/* The stack and privilege before an inner-ring switch, restored if the
+	 * switch faults part-way (cpu/segment.c: stack_switch_begin). */
+	struct {
+		bool valid;
+		struct segment ss;
+		uint32_t esp;
+		unsigned cpl;
+	} rollback;
 	struct icache *icache;
 };
 

@@ -127,8 +127,9 @@ static void deliver_protected(struct cpu *c, unsigned vector, enum event_kind ki
 		/* To an inner ring: switch to the TSS stack, then save the old one. */
 		uint32_t new_esp;
 		tss_stack(c, dpl, &new_ss, &new_esp);
-		c->cpl = dpl;  /* the new SS is checked against the new CPL */
-		seg_load(c, S_SS, new_ss);
+		stack_switch_begin(c);
+		c->cpl = dpl;  /* the new SS is checked against the new CPL: #TS if bad */
+		seg_load_checked(c, S_SS, new_ss, EXC_TS);
 		sp = push_at(c, new_esp, old_ss, width);
 		sp = push_at(c, sp, old_esp, width);
 	}
@@ -138,6 +139,7 @@ static void deliver_protected(struct cpu *c, unsigned vector, enum event_kind ki
 	if (push_error)
 		sp = push_at(c, sp, error, width);
 	set_sp(c, sp);
+	stack_switch_end(c);
 	/* Interrupt gates also clear IF (SDM 6.12.1.3). */
 	cpu_set_eflags(c, 0, FL_TF | FL_NT | FL_RF | FL_VM | ((g.type & 1) ? 0 : FL_IF));
 	seg_enter_code(c, g.sel, d, dpl, gate32 ? g.offset : g.offset & 0xffff);
@@ -168,6 +170,7 @@ void cpu_handle_fault(struct cpu *c)
 	unsigned vector = c->fault_vector;
 	uint32_t error = c->fault_error;
 
+	stack_switch_rollback(c);
 	if (c->cur) {  /* rewind to the faulting instruction */
 		c->eip -= c->cur->len;
 		c->cur = NULL;

@@ -129,6 +129,31 @@ void seg_load(struct cpu *c, unsigned s, uint16_t sel)
 	seg_load_checked(c, s, sel, EXC_GP);
 }
 
+void stack_switch_begin(struct cpu *c)
+{
+	c->rollback.valid = true;
+	c->rollback.ss = c->seg[S_SS];
+	c->rollback.esp = c->regs[R_ESP];
+	c->rollback.cpl = c->cpl;
+}
+
+void stack_switch_end(struct cpu *c)
+{
+	c->rollback.valid = false;
+}
+
+void stack_switch_rollback(struct cpu *c)
+{
+	const struct segment *ss = &c->rollback.ss;
+
+	if (!c->rollback.valid)
+		return;
+	c->rollback.valid = false;
+	seg_set_cache(c, S_SS, ss->sel, ss->base, ss->limit, ss->attr);
+	c->regs[R_ESP] = c->rollback.esp;
+	c->cpl = c->rollback.cpl;
+}
+
 /* CS has changed: the privilege, code size and TLB that follow from it. */
 static void switch_code(struct cpu *c, unsigned cpl, uint32_t eip)
 {

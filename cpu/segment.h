@@ -73,6 +73,15 @@ void far_call(struct cpu *c, uint16_t sel, uint32_t off, unsigned osize);
 void far_return(struct cpu *c, unsigned osize, uint16_t extra);
 void interrupt_return(struct cpu *c, unsigned osize);
 
+/*
+ * Switching to an inner ring's stack changes CPL and SS before the new
+ * frame is pushed.  Between begin and end, a fault puts SS, ESP and CPL
+ * back, so the instruction stays restartable.
+ */
+void stack_switch_begin(struct cpu *c);
+void stack_switch_end(struct cpu *c);
+void stack_switch_rollback(struct cpu *c);
+
 /* Far CALL or JMP through the call gate GATE (cpu/callgate.c). */
 void call_gate_transfer(struct cpu *c, uint16_t gate_sel, struct descriptor gate, bool is_call);
 
