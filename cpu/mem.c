@@ -81,7 +81,7 @@ static uint32_t phys_read(struct cpu *c, uint32_t pa, unsigned size)
 
 static void phys_write(struct cpu *c, uint32_t pa, uint32_t v, unsigned size)
 {
-	uint8_t *p = physmem_ptr(c->mmu->pm, pa);
+	uint8_t *p = physmem_writable_ptr(c->mmu->pm, pa);  /* ROM ignores stores */
 
 	if (!p)
 		return;

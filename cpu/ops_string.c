@@ -69,6 +69,77 @@ INLINE bool string_step(struct cpu *c, const struct insn *i, unsigned size,
 	return lf_zf(&c->lf, c->eflags) == !!(i->flags & IF_REP);
 }
 
+/* Is [OFF, OFF+LEN) inside segment S?  (The caller falls back to the
+ * element-by-element path, which raises the precise fault, if not.) */
+static bool seg_range_ok(const struct cpu *c, unsigned s, uint32_t off, uint32_t len, bool write)
+{
+	const struct segment *sg = &c->seg[s];
+
+	return off >= sg->lo && (int64_t)off + len - 1 <= (write ? sg->whi : sg->rhi);
+}
+
+/* Host address of LEN bytes at S:OFF if the TLB maps them all, for reading
+ * or (fast-path) writing; NULL otherwise. */
+static uint8_t *host_range(struct cpu *c, unsigned s, uint32_t off, uint32_t len, bool write)
+{
+	uint32_t lin = c->seg[s].base + off;
+	const struct tlb_entry *e = tlb_entry(c->tlb, lin);
+
+	if (!seg_range_ok(c, s, off, len, write) || !tlb_hit(write ? e->wtag : e->rtag, lin, len))
+		return NULL;
+	return (uint8_t *)(e->addend + lin);
+}
+
+/* How many SIZE-byte elements from OFF stay within one page and, with
+ * 16-bit addressing, below the 64 KiB wrap. */
+static uint32_t run_length(const struct cpu *c, unsigned s, uint32_t off, unsigned size, bool asz32)
+{
+	uint32_t lin = c->seg[s].base + off;
+	uint32_t n = (PAGE_SIZE - (lin & ~PAGE_MASK)) / size;
+
+	if (!asz32 && n > (0x10000 - off) / size)
+		n = (0x10000 - off) / size;
+	return n;
+}
+
+/*
+ * REP MOVS and REP STOS going up through memory (DF = 0): copy or fill a
+ * whole run that stays within one page, through the TLB's host pointers,
+ * instead of one element at a time.  The result is the same as the element
+ * loop's; anything unusual (a TLB miss, a segment limit, overlapping
+ * source and destination) returns 0 and the loop takes the slow path for
+ * the next element.  Returns the number of elements done.
+ */
+static uint32_t string_run(struct cpu *c, const struct insn *i, unsigned size,
+			   enum str_op op, bool asz32, uint32_t count)
+{
+	uint32_t di = index_reg(c, R_EDI, asz32), si = index_reg(c, R_ESI, asz32);
+	uint32_t n = run_length(c, S_ES, di, size, asz32), bytes;
+	uint8_t *dst, *src = NULL;
+
+	if (op == STR_MOVS && run_length(c, i->seg, si, size, asz32) < n)
+		n = run_length(c, i->seg, si, size, asz32);
+	if (n > count)
+		n = count;
+	bytes = n * size;
+	if (n == 0 || !(dst = host_range(c, S_ES, di, bytes, true)))
+		return 0;
+	if (op == STR_MOVS) {
+		src = host_range(c, i->seg, si, bytes, false);
+		if (!src || (src < dst + bytes && dst < src + bytes))
+			return 0;  /* overlap: the element order matters */
+		memcpy(dst, src, bytes);
+		index_add(c, R_ESI, bytes, asz32);
+	} else {
+		uint32_t v = reg_get(c, R_EAX, size);
+		for (uint32_t k = 0; k < bytes; k += size)
+			memcpy(dst + k, &v, size);
+	}
+	index_add(c, R_EDI, bytes, asz32);
+	index_add(c, R_ECX, -(int32_t)n, asz32);
+	return n;
+}
+
 INLINE void string_op(struct cpu *c, const struct insn *i, unsigned size, enum str_op op)
 {
 	bool asz32 = i->flags & IF_ASZ32;
@@ -80,11 +151,21 @@ INLINE void string_op(struct cpu *c, const struct insn *i, unsigned size, enum s
 		return;
 	}
 	while (index_reg(c, R_ECX, asz32) != 0) {
-		if (slice-- == 0) {
+		uint32_t done = 0;
+
+		if (slice == 0) {
 			c->eip -= i->len;  /* not finished: run this instruction again */
 			c->abort_block = true;
 			return;
 		}
+		if ((op == STR_MOVS || op == STR_STOS) && delta > 0)
+			done = string_run(c, i, size, op, asz32,
+					  index_reg(c, R_ECX, asz32) < slice ? index_reg(c, R_ECX, asz32) : slice);
+		if (done) {
+			slice -= done;
+			continue;
+		}
+		slice--;
 		bool go_on = string_step(c, i, size, op, asz32, delta);
 		index_add(c, R_ECX, -1, asz32);
 		if (!go_on)

@@ -16,9 +16,12 @@ GUEST_CC ?= gcc
 Q ?=
 say ?= @true
 
-GUEST_NAMES := hello cputest bench demo
+GUEST_NAMES := hello cputest pmtest bench demo
 GUEST_ELFS := $(GUEST_NAMES:%=guests/%.elf)
 GUEST_FIXTURES := guests/nomb.elf
+# Not a kernel: a 64 KiB ROM image for -bios, from guests/testrom/ (see its rules below).
+GUEST_ROMS := guests/testrom.bin
+OBJCOPY ?= objcopy
 
 # -m32 -march=i686: the CPU glassvm models. The guests run on an integer-only core,
 # so no SSE/MMX/x87. No PIC, no stack protector, no libc: nothing but our runtime.
@@ -36,7 +39,7 @@ guest_objs = $(patsubst $(GUEST_SRC)/%,$(GUEST_OBJ)/%.o,$(basename \
 	$(wildcard $(GUEST_SRC)/$(1)/*.c $(GUEST_SRC)/$(1)/*.S)))
 
 GUEST_LIB_OBJS := $(call guest_objs,lib)
-GUEST_ALL_OBJS := $(GUEST_LIB_OBJS) $(foreach g,$(GUEST_NAMES) nomb,$(call guest_objs,$(g)))
+GUEST_ALL_OBJS := $(GUEST_LIB_OBJS) $(foreach g,$(GUEST_NAMES) nomb testrom,$(call guest_objs,$(g)))
 
 .PHONY: guests clean-guests
 # configure sets HAVE_M32 = no when the compiler cannot make 32-bit code.
@@ -44,7 +47,7 @@ ifeq ($(HAVE_M32),no)
 guests:
 	@echo "note: no 32-bit code generation (-m32; install gcc-multilib): guests not built"
 else
-guests: $(GUEST_ELFS) $(GUEST_FIXTURES)
+guests: $(GUEST_ELFS) $(GUEST_FIXTURES) $(GUEST_ROMS)
 endif
 
 $(GUEST_OBJ)/%.o: $(GUEST_SRC)/%.c
@@ -68,7 +71,20 @@ endef
 $(foreach g,$(GUEST_NAMES),$(eval $(call guest_link,$(g),$(GUEST_LIB_OBJS) $(call guest_objs,$(g)))))
 $(eval $(call guest_link,nomb,$(call guest_objs,nomb)))
 
+# The ROM has its own layout (reset vector at offset FFF0), then objcopy flattens it to
+# the raw image -bios takes, which must be exactly 64 KiB.
+TESTROM_LDSCRIPT := $(GUEST_SRC)/testrom/testrom.ld
+guests/testrom.elf: $(call guest_objs,testrom) $(TESTROM_LDSCRIPT)
+	$(say) LINK $@
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -no-pie -Wl,-T,$(TESTROM_LDSCRIPT) -Wl,--build-id=none \
+		-Wl,-m,elf_i386 -o $@ $(filter %.o,$^)
+
+guests/testrom.bin: guests/testrom.elf
+	$(say) OBJCOPY $@
+	$(Q)$(OBJCOPY) -O binary $< $@
+	$(Q)test "$$(wc -c <$@)" -eq 65536 || { echo "$@: not 64 KiB" >&2; rm -f $@; exit 1; }
+
 clean-guests:
-	rm -rf $(GUEST_OBJ) $(GUEST_ELFS) $(GUEST_FIXTURES)
+	rm -rf $(GUEST_OBJ) $(GUEST_ELFS) $(GUEST_FIXTURES) $(GUEST_ROMS) guests/testrom.elf
 
 -include $(GUEST_ALL_OBJS:.o=.d)

@@ -10,6 +10,7 @@ struct mmu *mmu_create(struct physmem *pm)
 	if (!m)
 		return NULL;
 	m->pm = pm;
+	m->tlb[TLB_SUPERVISOR].pm = m->tlb[TLB_USER].pm = pm;
 	mmu_flush(m, false);
 	return m;
 }
@@ -35,11 +36,20 @@ void mmu_flush_page(struct mmu *m, uint32_t lin)
 
 void mmu_protect_code(struct mmu *m, uint32_t phys, unsigned len)
 {
+	uint32_t page = physmem_bus_addr(m->pm, phys) & PAGE_MASK;  /* as the TLBs key it */
 	bool had_code = physmem_page_has_code(m->pm, phys);
 
 	physmem_mark_code(m->pm, phys, len);
 	if (had_code)
 		return;  /* the TLBs already send this page's stores to the slow path */
-	tlb_protect_code(&m->tlb[TLB_SUPERVISOR], phys & PAGE_MASK);
-	tlb_protect_code(&m->tlb[TLB_USER], phys & PAGE_MASK);
+	tlb_protect_code(&m->tlb[TLB_SUPERVISOR], page);
+	tlb_protect_code(&m->tlb[TLB_USER], page);
+}
+
+void mmu_set_a20(struct mmu *m, bool enabled)
+{
+	if (enabled == physmem_a20_enabled(m->pm))
+		return;
+	physmem_set_a20(m->pm, enabled);
+	mmu_flush(m, false);
 }

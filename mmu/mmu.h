@@ -26,4 +26,8 @@ void mmu_flush_page(struct mmu *m, uint32_t lin);
  * its page leave the TLB's fast path so they can be checked. */
 void mmu_protect_code(struct mmu *m, uint32_t phys, unsigned len);
 
+/* Open or close the A20 gate (hw/port92.c; later the keyboard controller).
+ * Every cached translation went through the gate, so they are all flushed. */
+void mmu_set_a20(struct mmu *m, bool enabled);
+
 #endif

@@ -1,20 +1,24 @@
-/* mmu/physmem.c - guest-physical RAM and its code-page bookkeeping. */
+/* mmu/physmem.c - guest-physical RAM and ROM, and the code-page bookkeeping. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mmu/physmem.h"
 
+#define PHYS_PAGES (PHYS_SPACE >> PAGE_SHIFT)
+
 struct physmem *physmem_create(uint64_t size)
 {
 	struct physmem *pm = calloc(1, sizeof(*pm));
-	uint64_t pages = size >> PAGE_SHIFT;
 
 	if (!pm)
 		return NULL;
 	pm->size = size;
+	physmem_set_a20(pm, true);  /* as after RESET on a PC (QEMU's x86_cpu_reset too) */
 	pm->ram = calloc(1, size);
-	pm->page_gen = calloc(pages, sizeof(*pm->page_gen));
-	pm->code_chunks = calloc(pages, sizeof(*pm->code_chunks));
+	/* 12 MiB of address space for 4 GiB of pages, but calloc's fresh zero
+	 * pages cost no memory until a page with code is touched. */
+	pm->page_gen = calloc(PHYS_PAGES, sizeof(*pm->page_gen));
+	pm->code_chunks = calloc(PHYS_PAGES, sizeof(*pm->code_chunks));
 	if (!pm->ram || !pm->page_gen || !pm->code_chunks) {
 		physmem_destroy(pm);
 		return NULL;
@@ -32,27 +36,54 @@ void physmem_destroy(struct physmem *pm)
 	free(pm);
 }
 
-static bool in_ram(const struct physmem *pm, uint64_t pa, size_t len)
+int physmem_map_rom(struct physmem *pm, uint64_t base, const uint8_t *bytes, uint64_t size)
 {
-	return pa <= pm->size && len <= pm->size - pa;
+	/* Page granularity lets the TLB hold ROM pages like RAM pages. */
+	if (pm->nr_roms == PHYSMEM_ROMS || size == 0 || ((base | size) & ~PAGE_MASK) ||
+	    base > PHYS_SPACE - size)
+		return -1;
+	pm->rom[pm->nr_roms++] = (struct rom_window){ base, size, bytes };
+	return 0;
 }
 
+/* The bytes from PA to the end of its page, at most LEN. */
+static size_t page_part(uint64_t pa, size_t len)
+{
+	size_t room = PAGE_SIZE - (pa & ~PAGE_MASK);
+
+	return len < room ? len : room;
+}
+
+/* Page by page, since the A20 gate and the RAM/ROM/nothing decision are
+ * both page-granular. */
 bool physmem_write(struct physmem *pm, uint64_t pa, const void *src, size_t len)
 {
-	if (!in_ram(pm, pa, len))
-		return false;
-	for (uint64_t p = pa, end = pa + len; p < end; p = (p & PAGE_MASK) + PAGE_SIZE) {
-		uint64_t chunk = ((p & PAGE_MASK) + PAGE_SIZE < end ? (p & PAGE_MASK) + PAGE_SIZE : end) - p;
-		physmem_code_written(pm, p, chunk);
+	bool all = true;
+
+	for (size_t done = 0, n; done < len; done += n, pa += n) {
+		uint8_t *p = physmem_writable_ptr(pm, pa);
+		n = page_part(pa, len - done);
+		if (!p) {
+			all = false;
+			continue;
+		}
+		physmem_code_written(pm, pa, n);
+		memcpy(p, (const uint8_t *)src + done, n);
 	}
-	memcpy(pm->ram + pa, src, len);
-	return true;
+	return all;
 }
 
 bool physmem_read(struct physmem *pm, uint64_t pa, void *dst, size_t len)
 {
-	if (!in_ram(pm, pa, len))
-		return false;
-	memcpy(dst, pm->ram + pa, len);
-	return true;
+	bool all = true;
+
+	for (size_t done = 0, n; done < len; done += n, pa += n) {
+		const uint8_t *p = physmem_ptr(pm, pa);
+		n = page_part(pa, len - done);
+		if (p)
+			memcpy((uint8_t *)dst + done, p, n);
+		else
+			all = false;
+	}
+	return all;
 }

@@ -1,13 +1,27 @@
 /*
- * mmu/physmem.h - guest-physical memory.
+ * mmu/physmem.h - guest-physical memory: RAM, read-only ROM windows, and
+ * the A20 gate in front of both.
  *
- * Guest RAM is one host allocation.  Beside it, per 4 KiB page, the decoded-
- * instruction cache keeps a generation number: decoded code remembers the
- * generation of its page, and a store into decoded code bumps it, so stale
- * code is never run (ARCHITECTURE.md section 4, "decode once").  Which bytes
- * hold decoded code is kept per 64-byte chunk, so that data sharing a page
- * with code (a small kernel's variables, the stack) can be written without
- * throwing the page's code away.
+ * Guest RAM is one host allocation from address 0.  ROM regions (the
+ * firmware of -bios) are laid over it: where a ROM and RAM overlap the ROM
+ * wins, as the chipset of a PC decodes its BIOS window 0xE0000-0xFFFFF to
+ * the firmware, not to the RAM beneath (the PC/AT memory map).  Writes to
+ * ROM are dropped; addresses with neither RAM nor ROM have nothing behind
+ * them (the CPU reads all ones there).
+ *
+ * Every guest-physical address the CPU or a device uses goes through the
+ * A20 gate first: while it is closed, address bit 20 is forced to 0, so
+ * real-mode addresses past 1 MiB wrap to 0 as on an 8086 (Intel SDM Vol.
+ * 3A, 20.1.1 and 8.7.13.4, the A20M# pin).
+ *
+ * Beside RAM, per 4 KiB page, the decoded-instruction cache keeps a
+ * generation number: decoded code remembers the generation of its page, and
+ * a store into decoded code bumps it, so stale code is never run
+ * (ARCHITECTURE.md section 4, "decode once").  Which bytes hold decoded code
+ * is kept per 64-byte chunk, so that data sharing a page with code (a small
+ * kernel's variables, the stack) can be written without throwing the page's
+ * code away.  This bookkeeping covers the whole 32-bit physical space, not
+ * just RAM, because ROM code at the top of it is decoded too.
  */
 #ifndef MMU_PHYSMEM_H
 #define MMU_PHYSMEM_H
@@ -20,20 +34,79 @@
 #define PAGE_SIZE  (1u << PAGE_SHIFT)
 #define PAGE_MASK  (~(PAGE_SIZE - 1))
 
+#define PHYS_SPACE    (1ull << 32)               /* what a 32-bit bus decodes */
+#define A20_BIT       (1ull << 20)
+#define PHYSMEM_ROMS  4
+
+/* A read-only window: SIZE bytes at guest-physical BASE, both page-aligned. */
+struct rom_window {
+	uint64_t base, size;
+	const uint8_t *bytes;   /* owned by whoever mapped it */
+};
+
 struct physmem {
 	uint8_t *ram;
-	uint64_t size;          /* bytes, a multiple of PAGE_SIZE */
+	uint64_t size;          /* bytes of RAM, a multiple of PAGE_SIZE */
+	uint64_t a20_mask;      /* ANDed into every address: ~A20_BIT while the gate is closed */
+	struct rom_window rom[PHYSMEM_ROMS];
+	unsigned nr_roms;
 	uint32_t *page_gen;     /* per page: generation of its decoded code */
 	uint64_t *code_chunks;  /* per page: bit n set if bytes 64n..64n+63 hold decoded code */
 };
 
+/* RAM of SIZE bytes from address 0, no ROM, the A20 gate open. */
 struct physmem *physmem_create(uint64_t size);
 void physmem_destroy(struct physmem *pm);
 
-/* Host pointer for a guest-physical address, or NULL outside RAM. */
+/* Map SIZE bytes of BYTES read-only at BASE (page-aligned, below 4 GiB);
+ * BYTES must outlive PM.  Returns -1 if not aligned or out of slots. */
+int physmem_map_rom(struct physmem *pm, uint64_t base, const uint8_t *bytes, uint64_t size);
+
+/* Open (true) or close the A20 gate.  The CPU's TLBs hold translations
+ * made through the gate: use mmu_set_a20(), which flushes them. */
+static inline void physmem_set_a20(struct physmem *pm, bool enabled)
+{
+	pm->a20_mask = enabled ? ~0ull : ~A20_BIT;
+}
+
+static inline bool physmem_a20_enabled(const struct physmem *pm)
+{
+	return pm->a20_mask & A20_BIT;
+}
+
+/* The address PA as memory sees it, after the A20 gate. */
+static inline uint64_t physmem_bus_addr(const struct physmem *pm, uint64_t pa)
+{
+	return pa & pm->a20_mask;
+}
+
+static inline const struct rom_window *physmem_rom_at(const struct physmem *pm, uint64_t bus)
+{
+	for (unsigned k = 0; k < pm->nr_roms; k++)
+		if (bus - pm->rom[k].base < pm->rom[k].size)
+			return &pm->rom[k];
+	return NULL;
+}
+
+/* Host pointer for reading guest-physical PA (RAM or ROM), or NULL where
+ * nothing answers. */
 static inline uint8_t *physmem_ptr(struct physmem *pm, uint64_t pa)
 {
-	return pa < pm->size ? pm->ram + pa : NULL;
+	uint64_t bus = physmem_bus_addr(pm, pa);
+	const struct rom_window *r = physmem_rom_at(pm, bus);
+
+	if (r)
+		return (uint8_t *)r->bytes + (bus - r->base);
+	return bus < pm->size ? pm->ram + bus : NULL;
+}
+
+/* Host pointer for writing PA: RAM not covered by ROM, else NULL (the
+ * store goes nowhere). */
+static inline uint8_t *physmem_writable_ptr(struct physmem *pm, uint64_t pa)
+{
+	uint64_t bus = physmem_bus_addr(pm, pa);
+
+	return bus < pm->size && !physmem_rom_at(pm, bus) ? pm->ram + bus : NULL;
 }
 
 #define CODE_CHUNK_SHIFT 6
@@ -48,35 +121,47 @@ static inline uint64_t code_chunk_mask(uint64_t pa, unsigned len)
 	return upto_last & ~((1ull << first) - 1);
 }
 
+static inline uint64_t physmem_pfn(const struct physmem *pm, uint64_t pa)
+{
+	return (physmem_bus_addr(pm, pa) & (PHYS_SPACE - 1)) >> PAGE_SHIFT;
+}
+
 static inline bool physmem_page_has_code(const struct physmem *pm, uint64_t pa)
 {
-	return pm->code_chunks[pa >> PAGE_SHIFT] != 0;
+	return pm->code_chunks[physmem_pfn(pm, pa)] != 0;
 }
 
 /* Decoded code now covers LEN bytes at PA (within one page). */
 static inline void physmem_mark_code(struct physmem *pm, uint64_t pa, unsigned len)
 {
-	pm->code_chunks[pa >> PAGE_SHIFT] |= code_chunk_mask(pa, len);
+	pm->code_chunks[physmem_pfn(pm, pa)] |= code_chunk_mask(pa, len);
 }
 
 /*
  * LEN bytes at PA (within one page) are about to be written outside the
  * CPU's fast path (or by a device or loader).  If they overlap decoded code,
  * the page's code is stale: bump its generation.  Returns true if so.
+ * Only RAM can change, so only RAM pages are looked at.
  */
 static inline bool physmem_code_written(struct physmem *pm, uint64_t pa, unsigned len)
 {
-	uint64_t pfn = pa >> PAGE_SHIFT;
+	uint64_t pfn = physmem_pfn(pm, pa);
 
-	if (pa >= pm->size || !(pm->code_chunks[pfn] & code_chunk_mask(pa, len)))
+	if (!physmem_writable_ptr(pm, pa) || !(pm->code_chunks[pfn] & code_chunk_mask(pa, len)))
 		return false;
 	pm->code_chunks[pfn] = 0;
 	pm->page_gen[pfn]++;
 	return true;
 }
 
-/* Copy into guest RAM (loaders, DMA).  Returns false if it runs past RAM. */
+/*
+ * Copy into guest-physical memory (loaders, DMA), through the A20 gate.
+ * Returns false if some of it fell outside RAM: those bytes are dropped,
+ * as the bus drops a store to ROM or to nothing.
+ */
 bool physmem_write(struct physmem *pm, uint64_t pa, const void *src, size_t len);
+/* Copy out of RAM or ROM.  Returns false if some of it has nothing behind
+ * it: those bytes of DST are left as they were. */
 bool physmem_read(struct physmem *pm, uint64_t pa, void *dst, size_t len);
 
 #endif

@@ -36,6 +36,8 @@ void tlb_fill(struct tlb *t, uint32_t lin, uint32_t phys, uint8_t *host,
 {
 	struct tlb_entry *e = tlb_entry(t, lin);
 
+	phys = physmem_bus_addr(t->pm, phys);
+	writable = writable && physmem_writable_ptr(t->pm, phys);
 	lin &= PAGE_MASK;
 	e->rtag = lin;
 	e->wtag = writable && !has_code ? lin : TLB_INVALID;

@@ -6,7 +6,13 @@
  * and one add, whatever paging scheme produced the translation
  * (ARCHITECTURE.md sections 2 and 4).  Read and write permission have their
  * own tags: a page is entered for writing only when a write needs no help
- * from the slow path (writable, dirty bit already set, no decoded code on it).
+ * from the slow path (writable, dirty bit already set, no decoded code on it,
+ * RAM rather than ROM).
+ *
+ * The TLB caches the physical memory it points into, so it knows that memory:
+ * it keys entries by the address after the A20 gate (which is what decoded
+ * code and its generations are keyed by), and never lets a store reach ROM
+ * through the fast path.
  */
 #ifndef MMU_TLB_H
 #define MMU_TLB_H
@@ -31,6 +37,7 @@ struct tlb_entry {
 
 struct tlb {
 	struct tlb_entry e[TLB_ENTRIES];
+	struct physmem *pm;   /* the memory whose pages it holds */
 };
 
 static inline struct tlb_entry *tlb_entry(struct tlb *t, uint32_t lin)
@@ -42,6 +49,8 @@ void tlb_flush(struct tlb *t, bool keep_global);
 void tlb_flush_page(struct tlb *t, uint32_t lin);
 /* Decoded code now lives on PHYS: stores to it must take the slow path. */
 void tlb_protect_code(struct tlb *t, uint32_t phys);
+/* LIN's page is at physical PHYS (before the A20 gate), host address HOST;
+ * WRITABLE is what paging allows, the memory may allow less. */
 void tlb_fill(struct tlb *t, uint32_t lin, uint32_t phys, uint8_t *host,
 	      bool writable, bool has_code, bool global);
 

@@ -3,7 +3,7 @@
  *
  * The run loop gives the CPU slices of instructions and looks, between
  * slices, at why it stopped: a guest request to exit (isa-debug-exit), HLT
- * with nothing left to wake it, or a triple fault.
+ * with nothing left to wake it, a triple fault or a reset request.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "hw/debugcon.h"
+#include "vmm/bios.h"
 #include "vmm/machine.h"
 #include "vmm/multiboot.h"
 #include "vmm/stats.h"
@@ -32,11 +33,22 @@ static int open_backends(struct machine *m)
 	return 0;
 }
 
+/* Port 0x92's fast reset: stop the CPU after the OUT; run_ended() resets.
+ * A PC's chipset resets on a shutdown cycle too, hence STOP_SHUTDOWN. */
+static void request_reset(void *opaque)
+{
+	struct machine *m = opaque;
+
+	m->reset_requested = true;
+	cpu_request_stop(m->cpu, STOP_SHUTDOWN);
+}
+
 static int attach_devices(struct machine *m)
 {
 	const struct options *o = m->opts;
 
-	if (uart_init(&m->com1, &m->io, COM1_BASE, &m->serial_out))
+	if (uart_init(&m->com1, &m->io, COM1_BASE, &m->serial_out) ||
+	    port92_init(&m->port92, &m->io, m->mmu, request_reset, m))
 		return -1;
 	if (o->debugcon && debugcon_init(&m->io, &m->debugcon_out))
 		return -1;
@@ -44,6 +56,18 @@ static int attach_devices(struct machine *m)
 					    o->debug_exit_size, m->cpu)) {
 		fprintf(stderr, "glassvm: -device isa-debug-exit: ports 0x%x-0x%x are already in use\n",
 			o->debug_exit_base, o->debug_exit_base + o->debug_exit_size - 1);
+		return -1;
+	}
+	return 0;
+}
+
+static int map_bios(struct machine *m)
+{
+	char err[256];
+
+	m->bios = bios_load(m->pm, m->opts->bios, err, sizeof(err));
+	if (!m->bios) {
+		fprintf(stderr, "glassvm: -bios %s: %s\n", m->opts->bios, err);
 		return -1;
 	}
 	return 0;
@@ -63,6 +87,10 @@ struct machine *machine_create(const struct options *opts)
 		return NULL;
 	}
 	m->pm = physmem_create((opts->ram_bytes + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1));
+	if (m->pm && opts->bios && map_bios(m)) {
+		machine_destroy(m);
+		return NULL;
+	}
 	m->mmu = m->pm ? mmu_create(m->pm) : NULL;
 	m->cpu = m->mmu ? cpu_create(m->mmu, (struct io_bus){ ioport_read, ioport_write, &m->io }) : NULL;
 	if (!m->cpu) {
@@ -87,11 +115,12 @@ void machine_destroy(struct machine *m)
 	cpu_destroy(m->cpu);
 	mmu_destroy(m->mmu);
 	physmem_destroy(m->pm);
+	free(m->bios);  /* after the physmem that maps it */
 	free(m);
 }
 
 /* Load the kernel and put the CPU where a Multiboot loader leaves it. */
-static int boot(struct machine *m)
+static int boot_multiboot(struct machine *m)
 {
 	const struct options *o = m->opts;
 	struct multiboot_entry entry;
@@ -110,11 +139,25 @@ static int boot(struct machine *m)
 		fprintf(stderr, "glassvm: -kernel %s: %s\n", o->kernel, err);
 		return -1;
 	}
-	cpu_reset(m->cpu);
 	cpu_enter_flat32(m->cpu, entry.eip);
 	m->cpu->regs[R_EAX] = MULTIBOOT_BOOTLOADER_MAGIC;
 	m->cpu->regs[R_EBX] = entry.ebx;
 	return 0;
+}
+
+/*
+ * The PC's reset: the processor in its RESET state, real mode at the reset
+ * vector F000:FFF0 (SDM Vol. 3A, 9.1), which is where -bios starts; the A20
+ * gate open, as QEMU's x86_cpu_reset leaves it.  With -kernel, the kernel
+ * is then loaded and entered directly.
+ */
+static int boot(struct machine *m)
+{
+	m->reset_requested = false;
+	port92_reset(&m->port92);
+	mmu_set_a20(m->mmu, true);
+	cpu_reset(m->cpu);
+	return m->opts->kernel ? boot_multiboot(m) : 0;
 }
 
 static double now_seconds(void)
@@ -140,8 +183,12 @@ static bool run_ended(struct machine *m, enum cpu_stop why, int *status)
 		*status = 0;
 		return true;
 	case STOP_SHUTDOWN:
-		fprintf(stderr, "glassvm: triple fault at %04x:%08x: the CPU shut down%s\n",
-			c->seg[S_CS].sel, c->eip, m->opts->no_reboot ? "" : "; rebooting");
+		if (m->reset_requested)
+			fprintf(stderr, "glassvm: the guest reset the machine (port 0x92)%s\n",
+				m->opts->no_reboot ? "" : "; rebooting");
+		else
+			fprintf(stderr, "glassvm: triple fault at %04x:%08x: the CPU shut down%s\n",
+				c->seg[S_CS].sel, c->eip, m->opts->no_reboot ? "" : "; rebooting");
 		if (m->opts->no_reboot || boot(m)) {
 			*status = m->opts->no_reboot ? 0 : 1;
 			return true;

@@ -9,6 +9,7 @@
 #include "hw/chardev.h"
 #include "hw/debugexit.h"
 #include "hw/ioport.h"
+#include "hw/port92.h"
 #include "hw/uart.h"
 #include "mmu/mmu.h"
 #include "vmm/options.h"
@@ -22,6 +23,9 @@ struct machine {
 	struct chardev serial_out, debugcon_out;
 	struct uart com1;
 	struct debugexit debug_exit;
+	struct port92 port92;
+	uint8_t *bios;             /* the -bios image, mapped as ROM; NULL without */
+	bool reset_requested;      /* a device asked for a reset: the run stops for it */
 	double wall_seconds;
 };
 

@@ -9,17 +9,14 @@
  *    command line and the boot loader's name; the CPU then starts in the
  *    state of spec 3.2 (cpu_enter_flat32).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "vmm/hostfile.h"
 #include "vmm/multiboot.h"
 
 #define MB_SEARCH_BYTES 8192
@@ -241,38 +238,11 @@ static int load(struct loader *l, const char *cmdline, struct multiboot_entry *e
 	return rc;
 }
 
-static uint8_t *read_file(const char *path, size_t *size, char *err, size_t errlen)
-{
-	int fd = open(path, O_RDONLY);
-	struct stat st;
-	uint8_t *buf;
-
-	if (fd < 0) {
-		snprintf(err, errlen, "could not open: %s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "not a regular file");
-		close(fd);
-		return NULL;
-	}
-	buf = malloc(st.st_size ? st.st_size : 1);
-	if (!buf || read(fd, buf, st.st_size) != st.st_size) {
-		snprintf(err, errlen, "could not read: %s", buf ? strerror(errno) : "out of memory");
-		free(buf);
-		close(fd);
-		return NULL;
-	}
-	close(fd);
-	*size = st.st_size;
-	return buf;
-}
-
 int multiboot_load(struct physmem *pm, const char *path, const char *cmdline,
 		   struct multiboot_entry *entry, char *err, size_t errlen)
 {
 	struct loader l = { .pm = pm, .err = err, .errlen = errlen };
-	uint8_t *file = read_file(path, &l.size, err, errlen);
+	uint8_t *file = hostfile_read(path, SIZE_MAX, &l.size, err, errlen);
 	int rc;
 
 	if (!file)

@@ -10,11 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "vmm/options.h"
-
-#ifndef GLASSVM_VERSION
-#define GLASSVM_VERSION "0.1"
-#endif
 
 #define DEFAULT_RAM_MIB 128
 
@@ -33,6 +30,7 @@ static void usage(void)
 {
 	printf("usage: glassvm [options]\n"
 	       "glassvm " GLASSVM_VERSION " - a PC emulator for teaching virtualization\n\n"
+	       "  -bios FILE        boot a ROM image (a multiple of 64 KiB) from the reset vector\n"
 	       "  -kernel FILE      boot a Multiboot (v1) ELF32 kernel\n"
 	       "  -append STR       its command line\n"
 	       "  -m SIZE           guest RAM in MiB, or with a suffix: 64M, 1G (default %d)\n"
@@ -132,7 +130,9 @@ static bool is_backend_spec(const char *s)
 /* Options that take an argument, and what to do with it. */
 static int handle_arg_option(struct options *o, const char *name, const char *opt, const char *arg)
 {
-	if (!strcmp(name, "kernel")) {
+	if (!strcmp(name, "bios")) {
+		o->bios = arg;
+	} else if (!strcmp(name, "kernel")) {
 		o->kernel = arg;
 	} else if (!strcmp(name, "append")) {
 		o->append = arg;
@@ -161,7 +161,7 @@ static int handle_arg_option(struct options *o, const char *name, const char *op
 }
 
 static const char *const arg_options[] = {
-	"kernel", "append", "m", "serial", "debugcon", "display", "device", "stats", NULL
+	"bios", "kernel", "append", "m", "serial", "debugcon", "display", "device", "stats", NULL
 };
 
 static bool takes_arg(const char *name)
@@ -170,6 +170,21 @@ static bool takes_arg(const char *name)
 		if (!strcmp(name, arg_options[k]))
 			return true;
 	return false;
+}
+
+/* Something to boot, and only one thing: QEMU hands a -kernel to the BIOS
+ * through an option ROM, which glassvm does not have yet. */
+static enum parse_result check_boot_source(const struct options *o)
+{
+	if (!o->kernel && !o->bios) {
+		fprintf(stderr, "glassvm: nothing to boot: give -kernel FILE or -bios FILE; see -help\n");
+		return PARSE_ERROR;
+	}
+	if (o->kernel && o->bios) {
+		error("-bios", "booting -kernel through a BIOS is not supported yet (needs a BIOS option ROM)");
+		return PARSE_ERROR;
+	}
+	return PARSE_RUN;
 }
 
 enum parse_result options_parse(struct options *o, int argc, char **argv)
@@ -208,9 +223,5 @@ enum parse_result options_parse(struct options *o, int argc, char **argv)
 			return PARSE_ERROR;
 		}
 	}
-	if (!o->kernel) {
-		fprintf(stderr, "glassvm: no -kernel given (there is no BIOS to boot yet); see -help\n");
-		return PARSE_ERROR;
-	}
-	return PARSE_RUN;
+	return check_boot_source(o);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 struct options {
+	const char *bios;          /* -bios FILE: a ROM image, booted at the reset vector */
 	const char *kernel;
 	const char *append;
 	uint64_t ram_bytes;

@@ -46,6 +46,11 @@ rejects "kernel not ELF" "elf" $BOOT -kernel "$NOT_ELF"
 rejects "64-bit kernel" "64" $BOOT -kernel /bin/true
 rejects "no Multiboot header" "multiboot" $BOOT -kernel "$NOMB"
 rejects "kernel larger than memory" "." -m 1 $BOOT -kernel "$HELLO" # any message
+rejects "nothing to boot" "-kernel.*-bios" $BOOT
+rejects "missing BIOS" "/nonexistent/bios.bin" $BOOT -bios /nonexistent/bios.bin
+rejects "BIOS not a multiple of 64 KiB" "64 KiB" $BOOT -bios "$NOT_ELF"
+rejects "-bios with -kernel" "not supported" $BOOT -bios "$NOT_ELF" -kernel "$HELLO"
+[ "$(wc -l <"$ERR")" -eq 1 ] || fail "-bios with -kernel: stderr has $(wc -l <"$ERR") lines, expected 1"
 
 run -version
 [ "$STATUS" -eq 0 ] || fail "-version: exit status $STATUS, expected 0"

@@ -1,0 +1,2 @@
+#include "pmtest.h"
+void test_paging(void) {}

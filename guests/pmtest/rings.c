@@ -1,0 +1,2 @@
+#include "pmtest.h"
+void test_rings(void) {}
