@@ -4,8 +4,9 @@
 # before the include. Everything is built under guests/ in the current directory:
 #     guests/<name>.elf        one kernel per directory guests/<name>/ in the source tree
 #     guests/obj/<dir>/*.o     objects (and .d dependency files)
-# Every guest links the runtime in guests/lib/, except nomb.elf: a test fixture that
-# is deliberately NOT a Multiboot kernel (no header), for the loader's error path.
+# Every guest links the runtime in guests/lib/, except two test fixtures: nomb.elf is
+# deliberately NOT a Multiboot kernel (no header), for the loader's error path, and
+# tfault.elf triple-faults at once, for the machine's shutdown and reboot path.
 
 GUEST_SRC := $(SRCDIR)/guests
 GUEST_OBJ := guests/obj
@@ -18,7 +19,7 @@ say ?= @true
 
 GUEST_NAMES := hello cputest pmtest bench demo
 GUEST_ELFS := $(GUEST_NAMES:%=guests/%.elf)
-GUEST_FIXTURES := guests/nomb.elf
+GUEST_FIXTURES := guests/nomb.elf guests/tfault.elf
 # Not a kernel: a 64 KiB ROM image for -bios, from guests/testrom/ (see its rules below).
 GUEST_ROMS := guests/testrom.bin
 OBJCOPY ?= objcopy
@@ -39,7 +40,7 @@ guest_objs = $(patsubst $(GUEST_SRC)/%,$(GUEST_OBJ)/%.o,$(basename \
 	$(wildcard $(GUEST_SRC)/$(1)/*.c $(GUEST_SRC)/$(1)/*.S)))
 
 GUEST_LIB_OBJS := $(call guest_objs,lib)
-GUEST_ALL_OBJS := $(GUEST_LIB_OBJS) $(foreach g,$(GUEST_NAMES) nomb testrom,$(call guest_objs,$(g)))
+GUEST_ALL_OBJS := $(GUEST_LIB_OBJS) $(foreach g,$(GUEST_NAMES) nomb tfault testrom,$(call guest_objs,$(g)))
 
 .PHONY: guests clean-guests
 # configure sets HAVE_M32 = no when the compiler cannot make 32-bit code.
@@ -70,6 +71,7 @@ endef
 
 $(foreach g,$(GUEST_NAMES),$(eval $(call guest_link,$(g),$(GUEST_LIB_OBJS) $(call guest_objs,$(g)))))
 $(eval $(call guest_link,nomb,$(call guest_objs,nomb)))
+$(eval $(call guest_link,tfault,$(call guest_objs,tfault)))
 
 # The ROM has its own layout (reset vector at offset FFF0), then objcopy flattens it to
 # the raw image -bios takes, which must be exactly 64 KiB.

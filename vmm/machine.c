@@ -157,6 +157,7 @@ static int boot(struct machine *m)
 	port92_reset(&m->port92);
 	mmu_set_a20(m->mmu, true);
 	cpu_reset(m->cpu);
+	m->boot_icount = m->cpu->icount;
 	return m->opts->kernel ? boot_multiboot(m) : 0;
 }
 
@@ -166,6 +167,39 @@ static double now_seconds(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * A triple fault or a reset through port 0x92: the PC reboots (as QEMU's
+ * does) unless -no-reboot.  A run is deterministic, so a guest that shuts
+ * down at the same place, the same number of instructions after boot, as
+ * the time before would do so forever: the run stops there instead.
+ */
+static bool reset_ends_run(struct machine *m, int *status)
+{
+	struct cpu *c = m->cpu;
+	uint64_t since_boot = c->icount - m->boot_icount;
+	bool repeat = m->reboots > 0 && since_boot == m->last_reset_icount &&
+		      c->eip == m->last_reset_eip;
+	const char *then = m->opts->no_reboot ? "" :
+			   repeat ? "; it did the same after the last reboot, so stopping" : "; rebooting";
+
+	if (m->reset_requested)
+		fprintf(stderr, "glassvm: the guest reset the machine (port 0x92)%s\n", then);
+	else
+		fprintf(stderr, "glassvm: triple fault at %04x:%08x: the CPU shut down%s\n",
+			c->seg[S_CS].sel, c->eip, then);
+	*status = 0;
+	if (m->opts->no_reboot || repeat)
+		return true;
+	m->last_reset_icount = since_boot;
+	m->last_reset_eip = c->eip;
+	m->reboots++;
+	if (boot(m)) {
+		*status = 1;
+		return true;
+	}
+	return false;
 }
 
 /* What a stop means for the run: keep going, or exit with a status. */
@@ -183,17 +217,7 @@ static bool run_ended(struct machine *m, enum cpu_stop why, int *status)
 		*status = 0;
 		return true;
 	case STOP_SHUTDOWN:
-		if (m->reset_requested)
-			fprintf(stderr, "glassvm: the guest reset the machine (port 0x92)%s\n",
-				m->opts->no_reboot ? "" : "; rebooting");
-		else
-			fprintf(stderr, "glassvm: triple fault at %04x:%08x: the CPU shut down%s\n",
-				c->seg[S_CS].sel, c->eip, m->opts->no_reboot ? "" : "; rebooting");
-		if (m->opts->no_reboot || boot(m)) {
-			*status = m->opts->no_reboot ? 0 : 1;
-			return true;
-		}
-		return false;
+		return reset_ends_run(m, status);
 	default:
 		return false;
 	}

@@ -27,6 +27,10 @@ struct machine {
 	uint8_t *bios;             /* the -bios image, mapped as ROM; NULL without */
 	bool reset_requested;      /* a device asked for a reset: the run stops for it */
 	double wall_seconds;
+	/* Resets, to stop a deterministic reboot loop (vmm/machine.c). */
+	uint64_t boot_icount, last_reset_icount;
+	uint32_t last_reset_eip;
+	unsigned reboots;
 };
 
 /* Returns NULL after printing a one-line error. */
