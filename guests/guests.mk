@@ -17,7 +17,7 @@ GUEST_CC ?= gcc
 Q ?=
 say ?= @true
 
-GUEST_NAMES := hello cputest pmtest bench demo
+GUEST_NAMES := hello cputest pmtest bench demo pagewalk forkstorm
 GUEST_ELFS := $(GUEST_NAMES:%=guests/%.elf)
 GUEST_FIXTURES := guests/nomb.elf guests/tfault.elf
 # Not a kernel: a 64 KiB ROM image for -bios, from guests/testrom/ (see its rules below).
