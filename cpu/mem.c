@@ -66,8 +66,10 @@ static uint32_t translate(struct cpu *c, struct tlb *t, uint32_t lin, bool write
 	}
 	host = physmem_ptr(pm, w.phys & PAGE_MASK);
 	if (host && cacheable(c, t, lin))
-		tlb_fill(t, lin, w.phys & PAGE_MASK, host, w.write_ok,
-			 physmem_page_has_code(pm, w.phys), w.global);
+		tlb_fill(t, lin, w.phys & PAGE_MASK, host,
+			 (w.write_ok ? TLB_WRITABLE : 0) | (w.global ? TLB_GLOBAL : 0) |
+			 (w.large ? TLB_LARGE : 0) |
+			 (physmem_page_has_code(pm, w.phys) ? TLB_HAS_CODE : 0));
 	return w.phys;
 }
 

@@ -68,6 +68,7 @@ bool paging_walk(struct physmem *pm, const struct paging_regs *pr,
 		w->write_ok = access_allowed(pr, pde, acc | ACC_WRITE) &&
 			      ((pde & PTE_D) || (acc & ACC_WRITE));
 		w->global = (pde & PTE_G) && (pr->cr4 & CR4_PGE);
+		w->large = true;
 		return true;
 	}
 	pte_pa = (pde & PAGE_MASK) + (((lin >> 12) & 0x3ff) << 2);
@@ -87,5 +88,6 @@ bool paging_walk(struct physmem *pm, const struct paging_regs *pr,
 	w->write_ok = access_allowed(pr, allow, acc | ACC_WRITE) &&
 		      ((pte & PTE_D) || (acc & ACC_WRITE));
 	w->global = (pte & PTE_G) && (pr->cr4 & CR4_PGE);
+	w->large = false;
 	return true;
 }

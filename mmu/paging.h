@@ -39,6 +39,7 @@ struct walk {
 	uint32_t phys;        /* translated physical address */
 	bool write_ok;        /* a later write may skip the walk (allowed, D already set) */
 	bool global;
+	bool large;           /* a 4 MiB page */
 	uint32_t pf_error;    /* valid when the walk faulted */
 };
 

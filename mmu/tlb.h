@@ -33,11 +33,13 @@ struct tlb_entry {
 	uint32_t phys;      /* physical page address */
 	bool writable;      /* writes allowed and D set: wtag is withheld only for code */
 	bool global;        /* survives a CR3 load (CR4.PGE, PTE.G) */
+	bool large;         /* one 4 KiB piece of a 4 MiB page */
 };
 
 struct tlb {
 	struct tlb_entry e[TLB_ENTRIES];
 	struct physmem *pm;   /* the memory whose pages it holds */
+	bool has_large;       /* some entry may be a piece of a 4 MiB page */
 };
 
 static inline struct tlb_entry *tlb_entry(struct tlb *t, uint32_t lin)
@@ -49,9 +51,15 @@ void tlb_flush(struct tlb *t, bool keep_global);
 void tlb_flush_page(struct tlb *t, uint32_t lin);
 /* Decoded code now lives on PHYS: stores to it must take the slow path. */
 void tlb_protect_code(struct tlb *t, uint32_t phys);
-/* LIN's page is at physical PHYS (before the A20 gate), host address HOST;
- * WRITABLE is what paging allows, the memory may allow less. */
-void tlb_fill(struct tlb *t, uint32_t lin, uint32_t phys, uint8_t *host,
-	      bool writable, bool has_code, bool global);
+/* What tlb_fill is told about a translation. */
+enum tlb_fill_flags {
+	TLB_WRITABLE = 1,   /* paging allows writes without a walk (the memory may allow less) */
+	TLB_HAS_CODE = 2,   /* decoded code on the page: stores must take the slow path */
+	TLB_GLOBAL = 4,     /* survives a CR3 load */
+	TLB_LARGE = 8,      /* from a 4 MiB page */
+};
+
+/* LIN's page is at physical PHYS (before the A20 gate), host address HOST. */
+void tlb_fill(struct tlb *t, uint32_t lin, uint32_t phys, uint8_t *host, unsigned flags);
 
 #endif

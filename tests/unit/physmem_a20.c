@@ -86,7 +86,7 @@ Test(physmem_a20, toggling_flushes_the_tlbs_and_their_users)
 	struct tlb *t = &mmu->tlb[TLB_SUPERVISOR];
 	uint32_t epoch;
 
-	tlb_fill(t, 0x100000, 0x100000, physmem_ptr(pm, 0x100000), true, false, false);
+	tlb_fill(t, 0x100000, 0x100000, physmem_ptr(pm, 0x100000), TLB_WRITABLE);
 	epoch = mmu->epoch;
 	mmu_set_a20(mmu, true);
 	cr_expect_eq(mmu->epoch, epoch, "no change, no flush");
@@ -105,7 +105,7 @@ Test(physmem_a20, code_is_keyed_by_the_address_after_the_gate)
 	uint32_t gen = pm->page_gen[0];
 
 	mmu_set_a20(mmu, false);
-	tlb_fill(t, 0x100000, 0x100000, physmem_ptr(pm, 0x100000), true, false, false);
+	tlb_fill(t, 0x100000, 0x100000, physmem_ptr(pm, 0x100000), TLB_WRITABLE);
 	cr_expect_eq(tlb_entry(t, 0x100000)->phys, 0, "the TLB holds the wrapped address");
 	mmu_protect_code(mmu, 0x100040, 16);
 	cr_expect(physmem_page_has_code(pm, 0x40));

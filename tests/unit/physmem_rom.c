@@ -147,13 +147,13 @@ Test(physmem_rom, the_tlb_never_takes_stores_to_rom)
 	m = mmu_create(pm);
 	cr_assert_not_null(m);
 	tlb_fill(&m->tlb[TLB_SUPERVISOR], 0xf0000u, 0xf0000u, physmem_ptr(pm, 0xf0000u),
-		 true, false, false);
+		 TLB_WRITABLE);
 	e = tlb_entry(&m->tlb[TLB_SUPERVISOR], 0xf0000u);
 	cr_expect_eq(e->rtag, 0xf0000u, "readable");
 	cr_expect_eq(e->wtag, TLB_INVALID, "not writable fast");
 	cr_expect_not(e->writable, "not writable at all");
 	tlb_fill(&m->tlb[TLB_SUPERVISOR], 0x1000u, 0x1000u, physmem_ptr(pm, 0x1000u),
-		 true, false, false);
+		 TLB_WRITABLE);
 	cr_expect_eq(tlb_entry(&m->tlb[TLB_SUPERVISOR], 0x1000u)->wtag, 0x1000u, "RAM is");
 	mmu_destroy(m);
 }
