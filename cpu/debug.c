@@ -40,6 +40,9 @@ void debug_update(struct cpu *c)
 			c->exec_breakpoints = true;
 	/* Pages that now hold (or no longer hold) data breakpoints. */
 	mmu_flush(c->mmu, false);
+	/* The rest of the block was decoded to run without checks: leave it,
+	 * so the next instruction is already looked at by the new breakpoints. */
+	c->abort_block = true;
 }
 
 void debug_check_exec(struct cpu *c, uint32_t lin)

@@ -217,10 +217,12 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns)
 			c->stop = STOP_BUDGET;
 			break;
 		}
-		if (unlikely((c->eflags & FL_TF) || c->exec_breakpoints))
+		if (unlikely((c->eflags & FL_TF) || c->exec_breakpoints)) {
 			run_one(c, tmp);
-		else
+		} else {
 			run_block(c, find_block(c, tmp));
+			c->eflags &= ~FL_RF;  /* RF lasts until an instruction completes */
+		}
 	}
 	return c->stop;
 }

@@ -4,8 +4,14 @@
  *
  * Like cputest, every expected value comes from the Intel SDM (Vol. 3A unless said
  * otherwise), never from running the instruction under test; each check names its
- * section. The output follows the protocol in lib/test.h; the run succeeds iff no
- * check failed.
+ * section. The numbers are those of the editions up to 2023; later ones renumber some
+ * chapters (task management became chapter 8), so most citations also give the title.
+ * The output follows the protocol in lib/test.h; the run succeeds iff no check failed.
+ *
+ * Validation: QEMU's TCG does not model everything checked here. Segment limit and
+ * type checks on memory accesses (and so the faulting PUSH and REP MOVSB that rely on
+ * them), #AC, LOCK on MOV, the EXT bit of an error code, #GP on unknown MSRs and writes
+ * to the TSC fail under it; Bochs (2.7, with ignore_bad_msrs=0) passes every check.
  */
 #include "desc.h"
 #include "multiboot.h"

@@ -81,3 +81,50 @@ bool check_trap(const char *name, const volatile struct trap_record *r, uint32_t
                        "vector %u error 0x%x at 0x%08x",
                        vector, error, eip, r->count, r->vector, r->error, r->eip);
 }
+
+void probe_run(const struct probe *p, struct probe_result *r)
+{
+    trap_clear();
+    r->at = p->run();
+    r->next = trap_resume;
+    r->trap = trapped;
+}
+
+void probe_check(const struct probe *p, const struct probe_result *r)
+{
+    uint32_t eip = p->trap ? r->next : r->at;
+
+    check_trap(p->name, &r->trap, p->vector, p->error, p->vector == NO_TRAP ? 0 : eip,
+               p->name); /* the table entry's name says where */
+}
+
+const char *probe_subcheck(const struct probe *p, const char *what)
+{
+    static char name[64];
+    unsigned n = 0;
+
+    for (const char *s = p->name; *s && n < sizeof(name) - 2; s++)
+        name[n++] = *s;
+    name[n++] = '_';
+    for (const char *s = what; *s && n < sizeof(name) - 1; s++)
+        name[n++] = *s;
+    name[n] = '\0';
+    return name;
+}
+
+void run_probes_with(probe_runner run, const struct probe *probes, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        struct probe_result r;
+
+        trap_arm();
+        run(&probes[i], &r);
+        trap_disarm();
+        probe_check(&probes[i], &r);
+    }
+}
+
+void run_probes(const struct probe *probes, unsigned n)
+{
+    run_probes_with(probe_run, probes, n);
+}

@@ -71,4 +71,50 @@ bool check_trap(const char *name, const volatile struct trap_record *r, uint32_t
 #define CHECK_TRAP_IN(name, record, vector, error, eip) \
     check_trap(name, record, vector, error, eip, TEST_WHERE)
 
+/*
+ * A probe: one instruction and the trap it must raise (vector NO_TRAP: none), for
+ * tables of checks. Probes made with DEFINE_PROBE may use EAX, ECX and EDX; setup runs
+ * before the instruction, cleanup after it (or after the trap).
+ */
+struct probe {
+    const char *name;
+    uint32_t (*run)(void); /* returns the address of the instruction */
+    uint32_t vector, error;
+    bool trap; /* FAULT or TRAP: which address the CPU saves */
+};
+#define FAULT false /* saves the address of the instruction (label 0) */
+#define TRAP true   /* saves the address of the next instruction (label 1) */
+
+#define DEFINE_PROBE(fn, setup, insn, cleanup)                                        \
+    static uint32_t fn(void)                                                          \
+    {                                                                                 \
+        uint32_t at;                                                                  \
+        __asm__ volatile(setup "\n\t" TRAP_ASM(insn) "\n\t" cleanup                  \
+                         : TRAP_OUTPUTS(at)                                           \
+                         :                                                            \
+                         : "eax", "ecx", "edx", "memory");                            \
+        return at;                                                                    \
+    }
+/* For setup and cleanup strings: a macro's value as text, e.g. "$" TEXT(SEL_KDATA). */
+#define TEXT_(x) #x
+#define TEXT(x) TEXT_(x)
+
+/* What a probe did: the trap record, the instruction's address and label 1. */
+struct probe_result {
+    struct trap_record trap;
+    uint32_t at, next;
+};
+
+void probe_run(const struct probe *p, struct probe_result *r); /* any ring; armed */
+void probe_check(const struct probe *p, const struct probe_result *r);
+/* The name "<probe name>_<what>", for a further check of the same probe; valid until
+   the next call. */
+const char *probe_subcheck(const struct probe *p, const char *what);
+/* Runs a table of probes in ring 0 and checks each. */
+void run_probes(const struct probe *probes, unsigned n);
+/* The same with another way of running one (user.h: in ring 3). */
+typedef void (*probe_runner)(const struct probe *p, struct probe_result *r);
+void run_probes_with(probe_runner run, const struct probe *probes, unsigned n);
+#define RUN_PROBES(table) run_probes(table, sizeof(table) / sizeof(table[0]))
+
 #endif

@@ -20,6 +20,14 @@
 void user_run(void (*fn)(void));
 /* The ring-0 entry of VEC_USER_EXIT, installed by desc_init(). */
 void user_exit(void);
+/* Runs one probe (trap.h) in ring 3: the recorder must be armed. */
+struct probe;
+struct probe_result;
+void probe_run_ring3(const struct probe *p, struct probe_result *r);
+/* Runs a table of probes in ring 3, each in its own trip, and checks them in ring 0. */
+void run_probes_ring3(const struct probe *probes, unsigned n);
+#define RUN_PROBES_RING3(table) run_probes_ring3(table, sizeof(table) / sizeof(table[0]))
+
 /* The top of the ring-3 stack: ESP when fn is called (minus the return address). */
 extern uint8_t user_stack_top[];
 #endif
