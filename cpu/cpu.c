@@ -54,6 +54,7 @@ void cpu_reset(struct cpu *c)
 	c->dr[7] = 0x00000400u;
 	c->tsc_offset = 0;
 	msr_reset(&c->msr);
+	fpu_reset(&c->fpu);
 	for (unsigned s = 0; s < NR_SREGS; s++)
 		seg_set_cache(c, s, 0, 0, 0xffff, RESET_DATA_ATTR);
 	seg_set_cache(c, S_CS, 0xf000, 0xffff0000u, 0xffff, RESET_CODE_ATTR);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "cpu/flags.h"
+#include "cpu/fpu.h"
 #include "cpu/msr.h"
 
 /* General registers in ModRM encoding order (SDM Vol. 2A, table 2-2). */
@@ -116,6 +117,7 @@ struct cpu {
 	struct segment ldtr, tr;
 	struct dtr gdtr, idtr;
 	uint32_t cr0, cr2, cr3, cr4;
+	struct fpu fpu;           /* the x87 (cpu/fpu.h) */
 	uint32_t dr[8];
 	uint64_t tsc_offset;     /* TSC = instructions retired + tsc_offset */
 	struct msrs msr;

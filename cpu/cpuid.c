@@ -10,6 +10,7 @@
 #define CPUID_MAX_LEAF 1
 
 /* Leaf 1 EDX feature bits (SDM Vol. 2A, table 3-11). */
+#define FEAT_FPU  (1u << 0)
 #define FEAT_PSE  (1u << 3)
 #define FEAT_TSC  (1u << 4)
 #define FEAT_MSR  (1u << 5)
@@ -19,6 +20,7 @@
 #define FEAT_PGE  (1u << 13)
 #define FEAT_CMOV (1u << 15)
 #define FEAT_PAT  (1u << 16)
+#define FEAT_FXSR (1u << 24)
 
 /* Family 6, model 3, stepping 0: the signature of a Pentium II class part. */
 #define CPU_SIGNATURE 0x00000630u
@@ -40,8 +42,8 @@ struct cpuid_regs cpuid_query(uint32_t leaf, uint32_t subleaf)
 		memcpy(&r.ecx, vendor + 8, 4);
 	} else {
 		r.eax = CPU_SIGNATURE;
-		r.edx = FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8 | FEAT_SEP | FEAT_MTRR |
-			FEAT_PGE | FEAT_CMOV | FEAT_PAT;
+		r.edx = FEAT_FPU | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8 | FEAT_SEP | FEAT_MTRR |
+			FEAT_PGE | FEAT_CMOV | FEAT_PAT | FEAT_FXSR;
 	}
 	return r;
 }

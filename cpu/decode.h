@@ -1,7 +1,7 @@
 /*
  * cpu/decode.h - the instruction decoder (SDM Vol. 2A, chapter 2 and
  * Appendix A).  The opcode maps themselves are in cpu/opcodes.c; the same
- * tables will drive the disassembler.
+ * tables drive the disassembler (cpu/disasm.c).
  */
 #ifndef CPU_DECODE_H
 #define CPU_DECODE_H
@@ -15,7 +15,9 @@
 
 /* An opcode-map entry. */
 struct opdesc {
-	const char *name;
+	const char *name;          /* base mnemonic, in Intel syntax: "movzx", "retf" */
+	const char *operands;      /* in SDM notation (Appendix A.2), destination
+				    * first: "Ev,Gv", "AL,Ib", "Jz"; NULL: none */
 	uint16_t fmt;              /* which bytes follow the opcode */
 	uint16_t flags;
 	const insn_fn *fns;        /* [16-bit reg, 16-bit mem, 32-bit reg, 32-bit mem] */

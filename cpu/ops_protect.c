@@ -59,31 +59,18 @@ static void require_protected_mode(struct cpu *c)
 		cpu_fault(c, EXC_UD, 0);
 }
 
-/* LAR Gv, Ew: the access-rights bytes of the descriptor, masked. */
-INLINE void lar(struct cpu *c, const struct insn *i, unsigned size, bool mem)
+/* LAR Gv, Ew (0F 02): the access-rights bytes of the descriptor, masked;
+ * LSL Gv, Ew (0F 03): the segment limit in bytes, granularity applied. */
+INLINE void lar_lsl(struct cpu *c, const struct insn *i, unsigned size, bool mem)
 {
 	struct descriptor d;
 	uint16_t sel = e_get(c, i, 2, mem);
-	bool ok;
+	bool is_lar = i->op == 0x02, ok;
 
 	require_protected_mode(c);
-	ok = probe(c, sel, PROBE_LAR, &d);
+	ok = probe(c, sel, is_lar ? PROBE_LAR : PROBE_LSL, &d);
 	if (ok)
-		reg_set(c, i->reg, d.hi & 0x00ffff00u, size);
-	set_zf(c, ok);
-}
-
-/* LSL Gv, Ew: the segment limit in bytes, granularity applied. */
-INLINE void lsl(struct cpu *c, const struct insn *i, unsigned size, bool mem)
-{
-	struct descriptor d;
-	uint16_t sel = e_get(c, i, 2, mem);
-	bool ok;
-
-	require_protected_mode(c);
-	ok = probe(c, sel, PROBE_LSL, &d);
-	if (ok)
-		reg_set(c, i->reg, desc_limit(d), size);
+		reg_set(c, i->reg, is_lar ? d.hi & 0x00ffff00u : desc_limit(d), size);
 	set_zf(c, ok);
 }
 
@@ -118,7 +105,6 @@ INLINE void arpl(struct cpu *c, const struct insn *i, unsigned size, bool mem)
 	set_zf(c, adjust);
 }
 
-FAMILY(lar_GvEw, lar);
-FAMILY(lsl_GvEw, lsl);
+FAMILY(lar_lsl_GvEw, lar_lsl);
 FAMILY(verr_verw_Ew, verr_verw);
 FAMILY(arpl_EwGw, arpl);

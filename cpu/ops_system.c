@@ -353,8 +353,9 @@ FAMILY(ltr_Ew, ltr);
 
 /* ---- control and debug registers (0F 20-23; the ModRM mod bits are ignored) ---- */
 
-/* CR4 bits glassvm implements: DE, PSE, PGE, PCE, TSD (SDM Vol. 3A, 2.5). */
-#define CR4_SUPPORTED 0x0000019cu
+/* CR4 bits glassvm implements: DE, PSE, PGE, PCE, TSD, and OSFXSR, which
+ * only tells that the OS saves state with FXSAVE (SDM Vol. 3A, 2.5). */
+#define CR4_SUPPORTED 0x0000039cu
 
 void cpu_write_cr0(struct cpu *c, uint32_t v)
 {
@@ -536,27 +537,6 @@ FAMILY_ONE(cpuid_, cpuid);
 FAMILY_ONE(rdtsc_, rdtsc);
 FAMILY_ONE(rdmsr_, rdmsr);
 FAMILY_ONE(wrmsr_, wrmsr);
-
-/* ---- x87 escapes (D8-DF) and WAIT (9B) ----
- * The FPU is not modelled yet and CPUID says so (no FPU bit): with CR0.EM
- * or CR0.TS set an ESC is #NM, as a kernel emulating the FPU expects;
- * otherwise #UD. */
-static void esc(struct cpu *c, const struct insn *i)
-{
-	(void)i;
-	cpu_fault(c, (c->cr0 & (CR0_EM | CR0_TS)) ? EXC_NM : EXC_UD, 0);
-}
-
-/* WAIT is #NM only when both MP and TS are set (SDM Vol. 3A, table 2-2). */
-static void fwait(struct cpu *c, const struct insn *i)
-{
-	(void)i;
-	if ((c->cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS))
-		cpu_fault(c, EXC_NM, 0);
-}
-
-FAMILY_ONE(esc_, esc);
-FAMILY_ONE(fwait_, fwait);
 
 void op_ud(struct cpu *c, const struct insn *i)
 {

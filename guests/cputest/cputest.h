@@ -15,5 +15,6 @@ void test_bcd(void);       /* bcd.c */
 void test_control(void);   /* control.c */
 void test_prefix(void);    /* prefix.c */
 void test_exception(void); /* exception.c */
+void test_fpu(void);       /* fpu.c */
 
 #endif

@@ -17,7 +17,7 @@ static const struct {
     {"alu", test_alu},         {"shift", test_shift},     {"muldiv", test_muldiv},
     {"bit", test_bit},         {"data", test_data},       {"string", test_string},
     {"bcd", test_bcd},         {"control", test_control}, {"prefix", test_prefix},
-    {"exception", test_exception},
+    {"exception", test_exception}, {"fpu", test_fpu},
 };
 
 int main(uint32_t magic, const struct multiboot_info *mbi)

@@ -8,145 +8,16 @@
  * of the instruction that caused it, and the instruction has changed
  * nothing, so that the handler can fix the cause and return to it.
  *
- * The machine: flat 32-bit protected mode, a GDT with kernel and user
- * segments and a TSS, an IDT whose vector V enters a handler stub at
- * HANDLER(V).  Most stubs are just HLT, so the test can tell from EIP which
- * vector was delivered.
+ * The machine is tests/unit/machine_harness.h's: flat 32-bit protected
+ * mode, a GDT with kernel and user segments and a TSS, an IDT whose vector V
+ * enters a handler stub at HANDLER(V).  Most stubs are just HLT, so the
+ * test can tell from EIP which vector was delivered.
  */
-#include <string.h>
-
 #include <criterion/criterion.h>
-#include <criterion/logging.h>
 
-#include "cpu/cpu.h"
-#include "cpu/ops.h"
-#include "mmu/mmu.h"
-#include "mmu/physmem.h"
-
-#define RAM_SIZE    (2u << 20)
-#define GDT_BASE    0x1000u
-#define IDT_BASE    0x2000u
-#define TSS_BASE    0x3000u
-#define HANDLERS    0x4000u
-#define HANDLER(v)  (HANDLERS + 16u * (v))
-#define KSTACK      0x9000u   /* ring-0 stack of the kernel code */
-#define TSS_ESP0    0x8000u   /* ring-0 stack after a switch from ring 3 */
-#define CODE        0x10000u
-#define USER_CODE   0x10100u
-#define DATA        0x18000u  /* a dword counter the handlers may bump */
-#define PAGE_DIR    0x20000u
-#define PAGE_TABLE  0x21000u
-#define HOLE_PAGE   0x30000u  /* left out of the page tables */
-
-/* Selectors of the GDT built below. */
-#define SEL_KCODE 0x08
-#define SEL_KDATA 0x10
-#define SEL_UCODE 0x1b
-#define SEL_UDATA 0x23
-#define SEL_TSS   0x28
-
-static struct physmem *pm;
-static struct mmu *mmu;
-static struct cpu *cpu;
-
-static uint32_t no_port_in(void *opaque, uint16_t port, unsigned size)
-{
-	(void)opaque, (void)port, (void)size;
-	return 0xffffffffu;
-}
-
-static void no_port_out(void *opaque, uint16_t port, uint32_t v, unsigned size)
-{
-	(void)opaque, (void)port, (void)v, (void)size;
-}
-
-static void put32(uint32_t pa, uint32_t v)
-{
-	cr_assert(physmem_write(pm, pa, &v, 4));
-}
-
-static uint32_t get32(uint32_t pa)
-{
-	uint32_t v = 0;
-
-	cr_assert(physmem_read(pm, pa, &v, 4));
-	return v;
-}
-
-static void put_bytes(uint32_t pa, const uint8_t *b, size_t n)
-{
-	cr_assert(physmem_write(pm, pa, b, n));
-}
-
-/* A flat 4 GiB segment descriptor (SDM Vol. 3A, figure 3-8): G=1, D/B=1. */
-static void gdt_flat(unsigned sel, unsigned type, unsigned dpl)
-{
-	put32(GDT_BASE + sel, 0x0000ffffu);
-	put32(GDT_BASE + sel + 4, 0x00cf0000u | 0x8000u | (dpl << 13) | 0x1000u | (type << 8));
-}
-
-/* A 32-bit interrupt gate, DPL 0 (SDM Vol. 3A, figure 6-2). */
-static void idt_gate(unsigned vector, uint32_t offset)
-{
-	put32(IDT_BASE + 8 * vector, (SEL_KCODE << 16) | (offset & 0xffff));
-	put32(IDT_BASE + 8 * vector + 4, (offset & 0xffff0000u) | 0x8e00u);
-}
-
-static void machine_setup(void)
-{
-	static const uint8_t hlt = 0xf4;
-
-	pm = physmem_create(RAM_SIZE);
-	cr_assert_not_null(pm);
-	mmu = mmu_create(pm);
-	cr_assert_not_null(mmu);
-	cpu = cpu_create(mmu, (struct io_bus){ no_port_in, no_port_out, NULL });
-	cr_assert_not_null(cpu);
-
-	gdt_flat(SEL_KCODE, 0xa, 0);  /* execute/read */
-	gdt_flat(SEL_KDATA, 0x2, 0);  /* read/write */
-	gdt_flat(SEL_UCODE & ~3, 0xa, 3);
-	gdt_flat(SEL_UDATA & ~3, 0x2, 3);
-	/* An available 32-bit TSS (type 9), limit 0x67. */
-	put32(GDT_BASE + SEL_TSS, (TSS_BASE << 16) | 0x67);
-	put32(GDT_BASE + SEL_TSS + 4, 0x00008900u | ((TSS_BASE >> 16) & 0xff));
-	put32(TSS_BASE + 4, TSS_ESP0);
-	put32(TSS_BASE + 8, SEL_KDATA);
-	for (unsigned v = 0; v < 32; v++) {
-		idt_gate(v, HANDLER(v));
-		put_bytes(HANDLER(v), &hlt, 1);
-	}
-
-	/* The loader's part: protected mode, flat segments, and the tables
-	 * (Multiboot leaves GDTR and IDTR to the kernel; here the test is
-	 * the kernel). */
-	cpu_enter_flat32(cpu, CODE);
-	cpu->gdtr = (struct dtr){ GDT_BASE, 0x2f };
-	cpu->idtr = (struct dtr){ IDT_BASE, 32 * 8 - 1 };
-	cpu->regs[R_ESP] = KSTACK;
-}
-
-static void machine_teardown(void)
-{
-	cpu_destroy(cpu);
-	mmu_destroy(mmu);
-	physmem_destroy(pm);
-}
+#include "tests/unit/machine_harness.h"
 
 TestSuite(exec_faults, .init = machine_setup, .fini = machine_teardown);
-
-/* Run until the CPU halts; returns the vector whose HLT stub stopped it,
- * or -1 if it stopped anywhere else. */
-static int run_to_handler(void)
-{
-	enum cpu_stop why = cpu_run(cpu, 1000);
-
-	cr_assert_eq(why, STOP_HALTED, "the CPU stopped for reason %d at %#x, not at a HLT",
-		     why, cpu->eip);
-	if (cpu->eip > HANDLERS && cpu->eip <= HANDLER(31) + 1 && (cpu->eip - HANDLERS) % 16 == 1)
-		return (cpu->eip - 1 - HANDLERS) / 16;
-	return -1;
-}
 
 /* The frame a same-privilege fault pushes without an error code:
  * EIP, CS, EFLAGS (SDM Vol. 3A, figure 6-4). */
@@ -310,9 +181,7 @@ Test(exec_faults, push_to_missing_page)
 	uint32_t user_esp = HOLE_PAGE + 0x1000, frame;
 
 	/* Identity-map the first 2 MiB, user-accessible, except the hole. */
-	put32(PAGE_DIR, PAGE_TABLE | 0x7);
-	for (uint32_t p = 0; p < RAM_SIZE; p += 0x1000)
-		put32(PAGE_TABLE + (p >> 12) * 4, p == HOLE_PAGE ? 0 : p | 0x7);
+	paging_identity(HOLE_PAGE);
 	put_bytes(CODE, kernel, sizeof(kernel));
 	put_bytes(USER_CODE, user, sizeof(user));
 
