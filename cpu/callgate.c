@@ -43,7 +43,7 @@ static uint32_t enter_inner_stack(struct cpu *c, const struct call_gate *g, unsi
 	for (unsigned k = 0; k < g->params; k++)
 		params[k] = vread(c, S_SS, (old_esp + k * g->width) & old_mask, g->width);
 	stack_switch_begin(c);
-	c->cpl = dpl;
+	cpu_set_cpl(c, dpl);  /* the new stack is written with the new privilege */
 	/* The new SS must be a writable data segment of exactly ring DPL:
 	 * #TS(ss) otherwise, #SS(ss) if not present. */
 	seg_load_checked(c, S_SS, new_ss, EXC_TS);

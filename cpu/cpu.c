@@ -21,6 +21,8 @@ struct cpu *cpu_create(struct mmu *mmu, struct io_bus io)
 		return NULL;
 	}
 	c->mmu = mmu;
+	c->supervisor_tlb = &mmu->tlb[TLB_SUPERVISOR];
+	c->user_tlb = &mmu->tlb[TLB_USER];
 	c->io = io;
 	cpu_reset(c);
 	return c;
@@ -61,9 +63,8 @@ void cpu_reset(struct cpu *c)
 	c->gdtr = c->idtr = (struct dtr){ 0, 0xffff };
 	c->ldtr = (struct segment){ .limit = 0xffff, .attr = SEG_P | 0x2 };
 	c->tr = (struct segment){ .limit = 0xffff, .attr = SEG_P | 0xb };
-	c->cpl = 0;
+	cpu_set_cpl(c, 0);
 	c->code32 = false;
-	c->tlb = &c->mmu->tlb[TLB_SUPERVISOR];
 	c->halted = false;
 	c->inhibit_irq = c->nmi_pending = c->nmi_blocked = false;
 	c->pending_db = c->exec_breakpoints = false;
@@ -89,7 +90,7 @@ void cpu_enter_flat32(struct cpu *c, uint32_t eip)
 		seg_set_cache(c, s, 0x10, 0, 0xffffffffu, data);
 	seg_set_cache(c, S_CS, 0x08, 0, 0xffffffffu, code);
 	c->code32 = true;
-	c->cpl = 0;
+	cpu_set_cpl(c, 0);
 	c->eflags = FL_FIXED;
 	c->lf.op = LF_NONE;
 	c->eip = eip;

@@ -126,7 +126,8 @@ struct cpu {
 	bool stack32;            /* SS.B: ESP (not SP) is the stack pointer */
 
 	struct mmu *mmu;
-	struct tlb *tlb;         /* mmu->tlb[0] at CPL 0-2, mmu->tlb[1] at CPL 3 */
+	struct tlb *tlb;         /* supervisor_tlb at CPL 0-2, user_tlb at CPL 3 */
+	struct tlb *supervisor_tlb, *user_tlb;
 	struct io_bus io;
 
 	uint64_t icount;         /* instructions retired: the virtual clock */
@@ -178,6 +179,13 @@ void cpu_reset(struct cpu *c);
 void cpu_enter_flat32(struct cpu *c, uint32_t eip);
 /* Run until something stops the CPU or MAX_INSNS instructions have retired. */
 enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns);
+/* The privilege level, and with it the TLB that data accesses go through. */
+static inline void cpu_set_cpl(struct cpu *c, unsigned cpl)
+{
+	c->cpl = cpl;
+	c->tlb = cpl == 3 ? c->user_tlb : c->supervisor_tlb;
+}
+
 /* MOV to CR0 (cpu/ops_system.c): checks, then flushes the TLB when paging changes. */
 void cpu_write_cr0(struct cpu *c, uint32_t v);
 /* Instructions retired so far, exact even in the middle of a block. */

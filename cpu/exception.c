@@ -128,7 +128,7 @@ static void deliver_protected(struct cpu *c, unsigned vector, enum event_kind ki
 		uint32_t new_esp;
 		tss_stack(c, dpl, &new_ss, &new_esp);
 		stack_switch_begin(c);
-		c->cpl = dpl;  /* the new SS is checked against the new CPL: #TS if bad */
+		cpu_set_cpl(c, dpl);  /* SS is checked against, and written at, the new CPL */
 		seg_load_checked(c, S_SS, new_ss, EXC_TS);
 		sp = push_at(c, new_esp, old_ss, width);
 		sp = push_at(c, sp, old_esp, width);

@@ -146,9 +146,10 @@ static void run_block(struct cpu *c, const struct block *b)
 }
 
 /*
- * One instruction alone, for the TF single-step trap and for instruction
- * breakpoints (SDM Vol. 3A, 17.3.1): a breakpoint is a fault before the
- * instruction, single-step a trap after it.
+ * One instruction alone: for the TF single-step trap and for instruction
+ * breakpoints (SDM Vol. 3A, 17.3.1: a breakpoint is a fault before the
+ * instruction, single-step a trap after it), and for the instruction in an
+ * interrupt shadow.
  */
 static void run_one(struct cpu *c, struct block *tmp)
 {
@@ -179,17 +180,24 @@ void cpu_request_stop(struct cpu *c, enum cpu_stop why)
 	c->abort_block = true;
 }
 
-/* Between blocks: interrupts, then what the last instruction left pending. */
-static void between_blocks(struct cpu *c)
+/*
+ * Between blocks: interrupts, then what the last instruction left pending.
+ * Returns true if exactly one instruction must run next: the one in the
+ * shadow of STI or MOV SS, with an interrupt waiting right after it.
+ */
+static bool between_blocks(struct cpu *c)
 {
 	if (c->pending_db) {  /* a data breakpoint: #DB trap after the access */
 		c->pending_db = false;
 		cpu_raise_event(c, EXC_DB, EV_EXCEPTION);
 	}
-	if (c->inhibit_irq)
+	if (c->inhibit_irq) {
 		c->inhibit_irq = false;  /* the shadow covers one instruction */
-	else if (c->intr_line || c->nmi_pending)
+		return c->intr_line || c->nmi_pending;
+	}
+	if (c->intr_line || c->nmi_pending)
 		cpu_service_interrupts(c);
+	return false;
 }
 
 enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns)
@@ -207,7 +215,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns)
 		cpu_handle_fault(c);
 	}
 	while (c->stop == STOP_NONE) {
-		between_blocks(c);
+		bool one = between_blocks(c);
 		if (c->halted) {
 			/* Nothing woke the CPU: the machine decides what time does next. */
 			c->stop = STOP_HALTED;
@@ -217,7 +225,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns)
 			c->stop = STOP_BUDGET;
 			break;
 		}
-		if (unlikely((c->eflags & FL_TF) || c->exec_breakpoints)) {
+		if (unlikely(one || (c->eflags & FL_TF) || c->exec_breakpoints)) {
 			run_one(c, tmp);
 		} else {
 			run_block(c, find_block(c, tmp));

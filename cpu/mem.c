@@ -7,11 +7,15 @@
 #include "cpu/exception.h"
 #include "mmu/mmu.h"
 
-/* SDM Vol. 3A, 5.3: a limit violation is #SS(0) for the stack segment,
- * #GP(0) otherwise; so is an access through a null or unusable selector. */
+/* SDM Vol. 3A, 5.3: a limit violation is #SS for the stack segment, #GP(0)
+ * otherwise; so is an access through a null or unusable selector. */
 _Noreturn void seg_fault(struct cpu *c, unsigned s, bool write)
 {
 	(void)write;
+	/* While switching to a new stack (a call gate, an interrupt to an inner
+	 * ring), running off it is #SS(its selector) (SDM Vol. 2A, CALL). */
+	if (s == S_SS && c->rollback.valid)
+		cpu_fault(c, EXC_SS, c->seg[S_SS].sel & 0xfffc);
 	cpu_fault(c, s == S_SS ? EXC_SS : EXC_GP, 0);
 }
 

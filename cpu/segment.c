@@ -151,15 +151,14 @@ void stack_switch_rollback(struct cpu *c)
 	c->rollback.valid = false;
 	seg_set_cache(c, S_SS, ss->sel, ss->base, ss->limit, ss->attr);
 	c->regs[R_ESP] = c->rollback.esp;
-	c->cpl = c->rollback.cpl;
+	cpu_set_cpl(c, c->rollback.cpl);
 }
 
 /* CS has changed: the privilege, code size and TLB that follow from it. */
 static void switch_code(struct cpu *c, unsigned cpl, uint32_t eip)
 {
-	c->cpl = cpl;
+	cpu_set_cpl(c, cpl);
 	c->code32 = c->seg[S_CS].attr & SEG_DB;
-	c->tlb = &c->mmu->tlb[cpl == 3 ? TLB_USER : TLB_SUPERVISOR];
 	c->eip = eip;
 }
 
@@ -333,8 +332,13 @@ static void return_to(struct cpu *c, uint16_t sel, uint32_t off, uint32_t sp,
 	sp += extra;
 	new_sp = vread(c, S_SS, sp & sp_mask(c), osize);
 	ss = vread(c, S_SS, (sp + osize) & sp_mask(c), osize);
-	seg_enter_code(c, sel, d, rpl, off);
+	/* The outer SS is checked against the outer privilege before anything
+	 * changes for good: a bad one faults here, in this ring, at this RET. */
+	stack_switch_begin(c);
+	cpu_set_cpl(c, rpl);
 	seg_load(c, S_SS, ss);
+	stack_switch_end(c);
+	seg_enter_code(c, sel, d, rpl, off);
 	set_sp(c, new_sp + extra);
 	null_inaccessible_segments(c);
 }

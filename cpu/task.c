@@ -155,8 +155,10 @@ void task_switch(struct cpu *c, uint16_t sel, struct descriptor d,
 		cpu_fault(c, EXC_NP, SEL_ERROR(sel));
 	if (desc_limit(d) < l->min_limit)
 		cpu_fault(c, EXC_TS, SEL_ERROR(sel));
+	/* JMP/CALL/INT need an available TSS (#GP); IRET returns to a busy
+	 * one (#TS otherwise, in current editions of the SDM's IRET). */
 	if (busy != (why == TS_IRET))
-		cpu_fault(c, EXC_GP, SEL_ERROR(sel));
+		cpu_fault(c, why == TS_IRET ? EXC_TS : EXC_GP, SEL_ERROR(sel));
 	read_task(c, desc_base(d), l, &t);
 	/* Steps 6-9: the old task is saved (NT cleared when it is left by IRET)
 	 * and freed unless it is being nested. */

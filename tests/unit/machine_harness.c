@@ -234,28 +234,14 @@ static size_t load_elf(const char *path, uint32_t addr)
 	return n;
 }
 
-/* Say why the assembler or the linker failed, and fail the test. */
-static void assembly_failed(const char *dir, const char *src)
-{
-	char path[64], err[4096] = "";
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/err", dir);
-	f = fopen(path, "r");
-	if (f) {
-		err[fread(err, 1, sizeof(err) - 1, f)] = 0;
-		fclose(f);
-	}
-	cr_assert_fail("could not assemble:\n%s\n%s", src, err);
-}
-
 size_t asm_at(uint32_t addr, const char *src)
 {
 	static const char *const files[] = { "a.s", "a.o", "a.elf", "err" };
-	char dir[] = "/tmp/glassvm-asm-XXXXXX", path[4][64], ttext[32];
+	char dir[] = "/tmp/glassvm-asm-XXXXXX", path[4][64], ttext[32], err[2048] = "";
 	char *as_argv[] = { "as", "--32", "-o", path[1], path[0], NULL };
 	char *ld_argv[] = { "ld", "-m", "elf_i386", "-e", "0", ttext, "-o", path[2], path[1], NULL };
-	size_t n;
+	bool built;
+	size_t n = 0;
 	FILE *f;
 
 	cr_assert_not_null(mkdtemp(dir));
@@ -267,12 +253,17 @@ size_t asm_at(uint32_t addr, const char *src)
 	write_prelude(f);
 	fprintf(f, "%s\n", src);
 	fclose(f);
-	if (!run_tool(dir, as_argv) || !run_tool(dir, ld_argv))
-		assembly_failed(dir, src);
-	n = load_elf(path[2], addr);
+	built = run_tool(dir, as_argv) && run_tool(dir, ld_argv);
+	if (built) {
+		n = load_elf(path[2], addr);
+	} else if ((f = fopen(path[3], "r"))) {
+		err[fread(err, 1, sizeof(err) - 1, f)] = 0;
+		fclose(f);
+	}
 	for (unsigned k = 0; k < 4; k++)
 		unlink(path[k]);
 	rmdir(dir);
+	cr_assert(built, "could not assemble:\n%s\n%s", src, err);
 	return n;
 }
 
