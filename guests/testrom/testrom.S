@@ -24,6 +24,10 @@
  * 4. Paging (SDM 4.3): a page directory in RAM that maps the first 4 MiB to
  *    themselves and linear 4 MiB to physical 2 MiB; CR3, CR0.PG; the alias
  *    checked both ways, and the accessed and dirty bits the walk sets.
+ * 5. Back to real mode (SDM 9.9.2): paging off, a far jump into a 16-bit
+ *    code segment with a 64 KiB limit, 64 KiB data segments, the real-mode
+ *    IDTR, CR0.PE cleared, a far jump to load a real-mode CS; then the
+ *    real-mode INT of step 2 works again.
  *
  * The image is linked at 0: a label's value is its offset in the ROM, which
  * is its offset in segment F000 in real mode; in protected mode, with flat
@@ -45,6 +49,8 @@
 
 #define CODE_SEL    0x08
 #define DATA_SEL    0x10
+#define CODE16_SEL  0x18         /* base F0000, 64 KiB, 16-bit: the way back */
+#define DATA16_SEL  0x20         /* base 0, 64 KiB: real-mode-like limits */
 
 #define PAGE_DIR    0x20000      /* three pages of RAM: directory, two tables */
 #define PAGE_TABLE0 0x21000      /* linear 0-4 MiB -> the same physical */
@@ -264,10 +270,7 @@ protected_mode:
 	call	enable_paging
 	call	check_paging
 	SAY32	msg_paging_ok
-	mov	$EXIT_PASS, %al
-	outb	%al, $DEBUG_EXIT
-1:	hlt
-	jmp	1b
+	jmp	leave_protected_mode
 
 /* A flat segment reaches past 1 MiB; this is also the alias target below. */
 check_flat:
@@ -324,6 +327,45 @@ check_paging:
 	EXPECT32 e, why_dirty
 	ret
 
+/* SDM Vol. 3A, 9.9.2: paging off (this code is identity-mapped), into a
+ * 16-bit segment whose limit and attributes real mode can live with, the
+ * real-mode IDT, PE off, and a far jump to give CS a real-mode value. */
+leave_protected_mode:
+	mov	%cr0, %eax
+	and	$~CR0_PG, %eax
+	mov	%eax, %cr0
+	xor	%eax, %eax
+	mov	%eax, %cr3		/* flush the TLB */
+	ljmp	$CODE16_SEL, $protected16
+
+	.code16
+protected16:
+	mov	$DATA16_SEL, %ax
+	mov	%ax, %ds
+	mov	%ax, %es
+	mov	%ax, %fs
+	mov	%ax, %gs
+	mov	%ax, %ss
+	lidtw	%cs:ivt_desc
+	mov	%cr0, %eax
+	and	$~CR0_PE, %eax
+	mov	%eax, %cr0
+	ljmp	$0xf000, $real_again
+
+real_again:
+	xor	%ax, %ax
+	mov	%ax, %ss
+	mov	$STACK_TOP, %sp
+	mov	%cs, %ax
+	mov	%ax, %ds
+	call	check_int		/* IVT, 16-bit stack and IRET, all real again */
+	SAY16	msg_real_again_ok
+	mov	$EXIT_PASS, %al
+	outb	%al, $DEBUG_EXIT
+1:	hlt
+	jmp	1b
+
+	.code32
 puts32:
 	PUTS_BODY
 
@@ -344,10 +386,16 @@ gdt:
 	.quad	0				/* the null descriptor */
 	.quad	0x00cf9a000000ffff		/* CODE_SEL: base 0, 4 GiB, 32-bit, execute/read */
 	.quad	0x00cf92000000ffff		/* DATA_SEL: base 0, 4 GiB, read/write */
+	.quad	0x00009a0f0000ffff		/* CODE16_SEL: base F0000, 64 KiB, 16-bit code */
+	.quad	0x000092000000ffff		/* DATA16_SEL: base 0, 64 KiB, read/write */
 gdt_end:
 gdt_desc:
 	.word	gdt_end - gdt - 1
 	.long	ROM_LOW + gdt
+
+ivt_desc:					/* the real-mode IVT: 256 vectors at 0 */
+	.word	0x3ff
+	.long	0
 
 	.balign 4
 rom_probe:
@@ -361,6 +409,7 @@ msg_a20_ok:	.asciz "testrom: A20 gate ok\n"
 msg_real_ok:	.asciz "testrom: real mode ok\n"
 msg_protected_ok: .asciz "testrom: protected mode ok\n"
 msg_paging_ok:	.asciz "testrom: paging ok\n"
+msg_real_again_ok: .asciz "testrom: back to real mode ok\n"
 msg_fail:	.asciz "testrom: FAIL: "
 msg_newline:	.asciz "\n"
 

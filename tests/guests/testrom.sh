@@ -20,7 +20,7 @@ esac
 run_rom testrom.bin
 expect_status 33
 for step in "reset vector" "segment:offset" "64 KiB offset wrap" "real-mode INT" \
-    "A20 gate" "real mode" "protected mode" "paging"; do
+    "A20 gate" "real mode" "protected mode" "paging" "back to real mode"; do
     expect_output "testrom: $step ok"
 done
 pass "testrom"
