@@ -2,7 +2,9 @@
  * demo.c - the guest `make run` boots: a one-screen tour of what glassvm shows.
  *
  * It is also a small example of the things it talks about: the text reaches the screen
- * through port I/O, and the CPUID below is answered by the hypervisor.
+ * through port I/O, and it asks CPUID who made its processor.  The guest cannot tell
+ * whether a hypervisor handled either, so it only says what *would* exit: the counts
+ * are glassvm's to show (-stats, the monitor).
  */
 #include "multiboot.h"
 #include "printf.h"
@@ -36,11 +38,12 @@ static void tour_exits(void)
     char vendor[13];
 
     cpu_vendor(vendor);
-    SAY("1. VM-exits. The guest thinks it owns a PC. When it does what only the\n");
-    SAY("   hypervisor may do, the CPU stops and root mode takes over: a VM-exit, with\n");
-    SAY("   a reason number from the Intel SDM. Just now CPUID (reason 10) answered\n");
-    SAY("   \"%s\". Every character of this text is an OUT to the serial port\n", vendor);
-    SAY("   (reason 30) after an IN that waits until it is ready.\n\n");
+    SAY("1. VM-exits. A guest under a hypervisor thinks it owns a PC. When it does\n");
+    SAY("   what only the hypervisor may do, the CPU stops and root mode takes over:\n");
+    SAY("   a VM-exit, with a reason number from the Intel SDM. Just now CPUID\n");
+    SAY("   answered \"%s\": in a VM, that is exit reason 10. Every character\n", vendor);
+    SAY("   of this text is an OUT to the serial port after an IN that waits until it\n");
+    SAY("   is ready: in a VM, two exits of reason 30.\n\n");
 }
 
 static void tour_paging(void)
@@ -65,7 +68,7 @@ int main(uint32_t magic, const struct multiboot_info *mbi)
     tour_exits();
     tour_paging();
     tour_monitor();
-    printf("That was %u characters, so at least %u I/O exits. Have fun!\n", printed,
-           2 * printed);
+    printf("That was %u characters: %u port accesses that a hypervisor would have to\n"
+           "handle. Have fun!\n", printed, 2 * printed);
     return 0;
 }
