@@ -105,7 +105,13 @@ enum cpu_stop {
 	STOP_HALTED,      /* HLT with nothing that could ever wake the CPU */
 	STOP_SHUTDOWN,    /* triple fault */
 	STOP_BUDGET,      /* the instruction budget given to cpu_run() ran out */
+	STOP_VMEXIT,      /* the guest left to the hypervisor: see cpu->vmcs */
 };
+
+/* What cpu->fault_jmp's setjmp returns after a longjmp. */
+enum { FAULT_JMP_FAULT = 1, FAULT_JMP_VMEXIT = 2 };
+
+struct vmcs;
 
 struct cpu {
 	uint32_t regs[R_NONE + 1];
@@ -125,6 +131,9 @@ struct cpu {
 	bool code32;             /* CS.D: default operand and address size 32 */
 	bool stack32;            /* SS.B: ESP (not SP) is the stack pointer */
 
+	struct vmcs *vmcs;       /* non-NULL: a guest in VMX non-root operation */
+	bool io_emulating;       /* the hypervisor runs the string I/O at io_emulate_eip */
+	uint32_t io_emulate_eip;
 	struct mmu *mmu;
 	struct tlb *tlb;         /* supervisor_tlb at CPL 0-2, user_tlb at CPL 3 */
 	struct tlb *supervisor_tlb, *user_tlb;

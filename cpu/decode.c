@@ -180,6 +180,8 @@ enum decode_result decode_insn(const uint8_t *bytes, unsigned avail, bool code32
 		decode_modrm(&cur, i, seg, d->fmt & F_MODREG);
 		if (d->group)
 			d = &d->group[i->reg];
+		if (d->reg_group && !(i->flags & IF_MEM))
+			d = &d->reg_group[i->rm];
 	}
 	if (d->fmt & F_REGOP)
 		i->reg = i->rm = op & 7;

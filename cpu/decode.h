@@ -22,6 +22,7 @@ struct opdesc {
 	uint16_t flags;
 	const insn_fn *fns;        /* [16-bit reg, 16-bit mem, 32-bit reg, 32-bit mem] */
 	const struct opdesc *group; /* ModRM.reg selects one of 8 entries */
+	const struct opdesc *reg_group; /* with mod = 11, ModRM.rm selects one of 8 (table A-6) */
 };
 
 /* opdesc.fmt */

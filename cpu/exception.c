@@ -12,13 +12,14 @@
 #include "cpu/ops.h"
 #include "cpu/segment.h"
 #include "cpu/task.h"
+#include "cpu/vmx.h"
 #include "mmu/mmu.h"
 
 _Noreturn void cpu_fault(struct cpu *c, unsigned vector, uint32_t error)
 {
 	c->fault_vector = vector;
 	c->fault_error = error;
-	longjmp(c->fault_jmp, 1);
+	longjmp(c->fault_jmp, FAULT_JMP_FAULT);
 }
 
 static bool has_error_code(unsigned vector)
@@ -182,9 +183,13 @@ void cpu_handle_fault(struct cpu *c)
 		c->eflags |= FL_RF;
 	if (c->delivering >= 0) {
 		if (c->delivering == EXC_DF) {
-			/* A fault while delivering #DF: the processor shuts down (SDM 6.15, #DF). */
+			/* A fault while delivering #DF: the processor shuts down (SDM 6.15,
+			 * #DF); a guest leaves to its hypervisor instead (exit reason 2). */
 			c->delivering = -1;
-			c->stop = STOP_SHUTDOWN;
+			if (c->vmcs)
+				vmexit_between(c, EXIT_TRIPLE_FAULT, 0);
+			else
+				c->stop = STOP_SHUTDOWN;
 			return;
 		}
 		if (makes_double_fault(c->delivering, vector)) {

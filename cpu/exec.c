@@ -16,6 +16,8 @@
 #include "cpu/interrupt.h"
 #include "cpu/mem.h"
 #include "cpu/ops.h"
+#include "cpu/vmcs.h"
+#include "cpu/vmx.h"
 #include "mmu/mmu.h"
 
 /* An instruction longer than 15 bytes raises #GP(0) (SDM Vol. 2A, 2.3.11). */
@@ -191,9 +193,12 @@ static bool between_blocks(struct cpu *c)
 		c->pending_db = false;
 		cpu_raise_event(c, EXC_DB, EV_EXCEPTION);
 	}
+	if (c->vmcs && vmx_check_interrupts(c))
+		return false;
 	if (c->inhibit_irq) {
 		c->inhibit_irq = false;  /* the shadow covers one instruction */
-		return c->intr_line || c->nmi_pending;
+		return c->intr_line || c->nmi_pending ||
+		       (c->vmcs && c->vmcs->interrupt_window_exiting);
 	}
 	if (c->intr_line || c->nmi_pending)
 		cpu_service_interrupts(c);
@@ -208,14 +213,27 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns)
 	uint64_t limit = c->icount + max_insns;
 
 	c->stop = STOP_NONE;
-	if (setjmp(c->fault_jmp)) {
-		/* Instructions before the faulting one in its block did retire. */
+	switch (setjmp(c->fault_jmp)) {
+	case FAULT_JMP_FAULT:
+	case FAULT_JMP_VMEXIT:
+		/* Instructions before the faulting (or exiting) one did retire. */
 		if (c->cur)
 			c->icount += c->cur - c->block_insns;
+		if (c->stop == STOP_VMEXIT) {
+			c->eip = c->vmcs->guest_rip;
+			c->cur = NULL;
+			return c->stop;
+		}
 		cpu_handle_fault(c);
+		break;
+	default:
+		if (c->vmcs)
+			vmx_inject_pending(c);  /* VM entry (may fault: then as above) */
 	}
 	while (c->stop == STOP_NONE) {
 		bool one = between_blocks(c);
+		if (c->stop != STOP_NONE)
+			break;
 		if (c->halted) {
 			/* Nothing woke the CPU: the machine decides what time does next. */
 			c->stop = STOP_HALTED;

@@ -117,8 +117,15 @@ static const struct opdesc group6[8] = {
 	UNDEFINED, UNDEFINED,
 };
 
+/* Group 7 /0 with mod = 11: the VMX instructions a guest can use (table A-6). */
+static const struct opdesc group7_0_regs[8] = {
+	UNDEFINED, OPS("vmcall", "", 0, END, vmcall_), UNDEFINED, UNDEFINED,
+	UNDEFINED, UNDEFINED, UNDEFINED, UNDEFINED,
+};
+
 static const struct opdesc group7[8] = {
-	OPS("sgdt", "Ms", 0, 0, sgdt_Ms), OPS("sidt", "Ms", 0, 0, sidt_Ms),
+	{ .name = "sgdt", .operands = "Ms", .fns = sgdt_Ms, .reg_group = group7_0_regs },
+	OPS("sidt", "Ms", 0, 0, sidt_Ms),
 	OPS("lgdt", "Ms", 0, 0, lgdt_Ms), OPS("lidt", "Ms", 0, 0, lidt_Ms),
 	OPS("smsw", "Mw/Rv", 0, 0, smsw_Ew), UNDEFINED,
 	OPS("lmsw", "Ew", 0, END, lmsw_Ew), OPS("invlpg", "Mb", 0, 0, invlpg_M),

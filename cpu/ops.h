@@ -16,6 +16,7 @@
 #include "cpu/exception.h"
 #include "cpu/insn.h"
 #include "cpu/mem.h"
+#include "cpu/vmcs.h"
 
 #define INLINE static inline __attribute__((always_inline))
 
@@ -162,15 +163,24 @@ INLINE void jump_near(struct cpu *c, uint32_t target, unsigned osize)
 /* #GP(0) unless the access is allowed (cpu/ioperm.c). */
 void io_check_permission(struct cpu *c, uint16_t port, unsigned size);
 
-INLINE uint32_t port_in(struct cpu *c, uint16_t port, unsigned size)
+/* A guest's port access leaves to the hypervisor (exit 30) once the
+ * privilege checks, which come first, have passed (SDM Vol. 3C, 25.1.1).
+ * FORM says which instruction it is, in the exit qualification's bits. */
+void vmx_io_exit(struct cpu *c, uint16_t port, unsigned size, unsigned form);
+
+INLINE uint32_t port_in(struct cpu *c, uint16_t port, unsigned size, unsigned form)
 {
 	io_check_permission(c, port, size);
+	if (unlikely(c->vmcs != NULL))
+		vmx_io_exit(c, port, size, form);
 	return c->io.in(c->io.opaque, port, size);
 }
 
-INLINE void port_out(struct cpu *c, uint16_t port, uint32_t v, unsigned size)
+INLINE void port_out(struct cpu *c, uint16_t port, uint32_t v, unsigned size, unsigned form)
 {
 	io_check_permission(c, port, size);
+	if (unlikely(c->vmcs != NULL))
+		vmx_io_exit(c, port, size, form);
 	c->io.out(c->io.opaque, port, v, size);
 }
 

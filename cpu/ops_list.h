@@ -63,7 +63,7 @@ extern const insn_fn clc_[4], stc_[4], cmc_[4], cld_[4], std_[4], cli_[4], sti_[
 	pop_sreg_[4], lxs_GvMp[4], sgdt_Ms[4], sidt_Ms[4], lgdt_Ms[4], lidt_Ms[4], smsw_Ew[4],
 	lmsw_Ew[4], invlpg_M[4], sldt_str_Ew[4], lldt_Ew[4], ltr_Ew[4], mov_Cd_Rd[4],
 	mov_Rd_Cd[4], mov_Dd_Rd[4], mov_Rd_Dd[4], clts_[4], invd_[4], cpuid_[4], rdtsc_[4],
-	rdmsr_[4], wrmsr_[4], sysenter_[4], sysexit_[4];
+	rdmsr_[4], wrmsr_[4], sysenter_[4], sysexit_[4], vmcall_[4];
 
 /* cpu/ops_fpu.c */
 extern const insn_fn esc_[4], fwait_[4], fxsave_M[4], fxrstor_M[4];

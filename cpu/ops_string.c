@@ -25,6 +25,12 @@ INLINE void index_add(struct cpu *c, unsigned r, int32_t delta, bool asz32)
 	reg_set(c, r, index_reg(c, r, asz32) + delta, asz32 ? 4 : 2);
 }
 
+/* INS/OUTS as an I/O exit's qualification describes them. */
+INLINE unsigned string_form(const struct insn *i)
+{
+	return IOQ_STRING | ((i->flags & (IF_REP | IF_REPNE)) ? IOQ_REP : 0);
+}
+
 /* One element; returns false when a REPE/REPNE condition ends the loop. */
 INLINE bool string_step(struct cpu *c, const struct insn *i, unsigned size,
 			enum str_op op, bool asz32, int32_t delta)
@@ -53,10 +59,10 @@ INLINE bool string_step(struct cpu *c, const struct insn *i, unsigned size,
 	case STR_INS:
 		/* Check the destination before the port is read: reads can have side effects. */
 		vprobe_write(c, S_ES, di, size);
-		vwrite(c, S_ES, di, port_in(c, *cpu_reg16(c, R_EDX), size), size);
+		vwrite(c, S_ES, di, port_in(c, *cpu_reg16(c, R_EDX), size, IOQ_IN | string_form(i)), size);
 		break;
 	case STR_OUTS:
-		port_out(c, *cpu_reg16(c, R_EDX), vread(c, i->seg, si, size), size);
+		port_out(c, *cpu_reg16(c, R_EDX), vread(c, i->seg, si, size), size, string_form(i));
 		break;
 	}
 	if (uses_si)

@@ -10,6 +10,7 @@
 #include "cpu/debug.h"
 #include "cpu/ops.h"
 #include "cpu/segment.h"
+#include "cpu/vmx.h"
 #include "mmu/mmu.h"
 
 static void require_cpl0(struct cpu *c)
@@ -64,6 +65,8 @@ static void hlt(struct cpu *c, const struct insn *i)
 {
 	(void)i;
 	require_cpl0(c);
+	if (cpu_in_guest(c) && c->vmcs->hlt_exiting)
+		vmexit_instruction(c, EXIT_HLT, 0);
 	c->halted = true;
 	c->abort_block = true;
 }
@@ -77,14 +80,19 @@ INLINE uint16_t io_port(struct cpu *c, const struct insn *i)
 	return (i->op & 8) ? *cpu_reg16(c, R_EDX) : (uint16_t)i->imm;
 }
 
+INLINE unsigned io_form(const struct insn *i)
+{
+	return (i->op & 8) ? 0 : IOQ_IMMEDIATE;
+}
+
 INLINE void in_acc(struct cpu *c, const struct insn *i, unsigned size)
 {
-	reg_set(c, R_EAX, port_in(c, io_port(c, i), size), size);
+	reg_set(c, R_EAX, port_in(c, io_port(c, i), size, IOQ_IN | io_form(i)), size);
 }
 
 INLINE void out_acc(struct cpu *c, const struct insn *i, unsigned size)
 {
-	port_out(c, io_port(c, i), reg_get(c, R_EAX, size), size);
+	port_out(c, io_port(c, i), reg_get(c, R_EAX, size), size, io_form(i));
 }
 
 FAMILY_SIZE8(in_b, in_acc);
@@ -278,9 +286,13 @@ FAMILY(lmsw_Ew, lmsw);
 
 INLINE void invlpg(struct cpu *c, const struct insn *i, unsigned size)
 {
+	uint32_t lin = c->seg[i->seg].base + insn_ea(c, i);
+
 	(void)size;
 	require_cpl0(c);
-	mmu_flush_page(c->mmu, c->seg[i->seg].base + insn_ea(c, i));
+	if (cpu_in_guest(c) && c->vmcs->invlpg_exiting)
+		vmexit_instruction(c, EXIT_INVLPG, lin);  /* qualification: the address */
+	mmu_flush_page(c->mmu, lin);
 }
 
 FAMILY_MEMONLY(invlpg_M, invlpg);
@@ -377,6 +389,8 @@ static void mov_cr_r(struct cpu *c, const struct insn *i)
 	case 0: cpu_write_cr0(c, v); break;
 	case 2: c->cr2 = v; break;
 	case 3:
+		if (cpu_in_guest(c) && c->vmcs->cr3_load_exiting)
+			vmexit_instruction(c, EXIT_CR_ACCESS, 3 | (CR_MOV_TO << 4) | (i->rm << 8));
 		c->cr3 = v;
 		mmu_flush(c->mmu, true);  /* global pages survive (SDM 4.10.4.1) */
 		break;
@@ -459,11 +473,15 @@ FAMILY_ONE(invd_, invd);
 
 /* ---- identification and time ---- */
 
+/* CPUID: a guest always exits (SDM Vol. 3C, 25.1.2); the hypervisor answers. */
 static void cpuid(struct cpu *c, const struct insn *i)
 {
-	struct cpuid_regs r = cpuid_query(c->regs[R_EAX], c->regs[R_ECX]);
+	struct cpuid_regs r;
 
 	(void)i;
+	if (cpu_in_guest(c))
+		vmexit_instruction(c, EXIT_CPUID, 0);
+	r = cpuid_query(c->regs[R_EAX], c->regs[R_ECX]);
 	c->regs[R_EAX] = r.eax;
 	c->regs[R_EBX] = r.ebx;
 	c->regs[R_ECX] = r.ecx;
@@ -489,6 +507,8 @@ static void rdmsr(struct cpu *c, const struct insn *i)
 
 	(void)i;
 	require_cpl0(c);
+	if (cpu_in_guest(c))  /* no MSR bitmaps: every RDMSR exits */
+		vmexit_instruction(c, EXIT_RDMSR, 0);
 	if (!msr_read(c, c->regs[R_ECX], &v))
 		cpu_fault(c, EXC_GP, 0);
 	c->regs[R_EAX] = (uint32_t)v;
@@ -501,6 +521,8 @@ static void wrmsr(struct cpu *c, const struct insn *i)
 
 	(void)i;
 	require_cpl0(c);
+	if (cpu_in_guest(c))
+		vmexit_instruction(c, EXIT_WRMSR, 0);
 	if (!msr_write(c, c->regs[R_ECX], v))
 		cpu_fault(c, EXC_GP, 0);
 }
@@ -531,6 +553,17 @@ static void sysexit(struct cpu *c, const struct insn *i)
 	seg_enter_flat(c, (cs + 16) | 3, (cs + 24) | 3, 3, c->regs[R_EDX], c->regs[R_ECX]);
 }
 
+/* VMCALL (0F 01 C1): a guest's call to its hypervisor (exit 18); outside
+ * VMX non-root operation it is #UD, as on a processor not running VMX. */
+static void vmcall(struct cpu *c, const struct insn *i)
+{
+	(void)i;
+	if (!cpu_in_guest(c))
+		cpu_fault(c, EXC_UD, 0);
+	vmexit_instruction(c, EXIT_VMCALL, 0);
+}
+
+FAMILY_ONE(vmcall_, vmcall);
 FAMILY_ONE(sysenter_, sysenter);
 FAMILY_ONE(sysexit_, sysexit);
 FAMILY_ONE(cpuid_, cpuid);

@@ -15,6 +15,7 @@
 #include "vmm/machine.h"
 #include "vmm/multiboot.h"
 #include "vmm/stats.h"
+#include "vmm/vmm.h"
 
 #define RUN_SLICE 10000000ull  /* instructions between looks at the host */
 
@@ -157,6 +158,8 @@ static int boot(struct machine *m)
 	port92_reset(&m->port92);
 	mmu_set_a20(m->mmu, true);
 	cpu_reset(m->cpu);
+	if (m->cpu->vmcs)
+		vmm_reset(&m->vmm);
 	m->boot_icount = m->cpu->icount;
 	return m->opts->kernel ? boot_multiboot(m) : 0;
 }
@@ -202,6 +205,25 @@ static bool reset_ends_run(struct machine *m, int *status)
 	return false;
 }
 
+/*
+ * Run the CPU for a slice.  A guest under a hypervisor comes back at every
+ * VM-exit; the hypervisor handles it, and whatever the handler caused (a
+ * device asking to end the run, a guest that shut down) is the outcome.
+ */
+static enum cpu_stop run_slice(struct machine *m)
+{
+	enum cpu_stop why = cpu_run(m->cpu, RUN_SLICE);
+
+	if (why != STOP_VMEXIT)
+		return why;
+	vmm_handle_exit(&m->vmm);
+	if (m->vmm.guest_stopped) {
+		m->vmm.guest_stopped = false;
+		return STOP_SHUTDOWN;
+	}
+	return m->cpu->stop == STOP_VMEXIT ? STOP_NONE : m->cpu->stop;
+}
+
 /* What a stop means for the run: keep going, or exit with a status. */
 static bool run_ended(struct machine *m, enum cpu_stop why, int *status)
 {
@@ -230,7 +252,7 @@ int machine_run(struct machine *m)
 
 	if (boot(m))
 		return 1;
-	while (!run_ended(m, cpu_run(m->cpu, RUN_SLICE), &status))
+	while (!run_ended(m, run_slice(m), &status))
 		;
 	m->wall_seconds = now_seconds() - start;
 	fflush(stdout);

@@ -13,6 +13,7 @@
 #include "hw/uart.h"
 #include "mmu/mmu.h"
 #include "vmm/options.h"
+#include "vmm/vmm.h"
 
 struct machine {
 	const struct options *opts;
@@ -24,6 +25,7 @@ struct machine {
 	struct uart com1;
 	struct debugexit debug_exit;
 	struct port92 port92;
+	struct vmm vmm;            /* the hypervisor, unless -paging native */
 	uint8_t *bios;             /* the -bios image, mapped as ROM; NULL without */
 	bool reset_requested;      /* a device asked for a reset: the run stops for it */
 	double wall_seconds;

@@ -1,0 +1,67 @@
+/*
+ * vmm/vmm.h - the hypervisor: root mode (ARCHITECTURE.md section 1).
+ *
+ * It owns the guest's VMCS, sets the execution controls for the paging
+ * scheme, and handles every VM-exit through one dispatcher:
+ *     exit record in the VMCS -> counters -> handler -> VM entry.
+ * Counters are kept per reason and per detail (port, CR number, MSR), so
+ * the statistics come from the exits themselves, never tallied on the side.
+ */
+#ifndef VMM_VMM_H
+#define VMM_VMM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu/cpu.h"
+#include "cpu/vmcs.h"
+#include "hw/ioport.h"
+
+enum paging_scheme { PAGING_NATIVE, PAGING_SHADOW, PAGING_EPT };
+
+const char *paging_scheme_name(enum paging_scheme s);
+/* "native", "shadow", "ept" -> the scheme, or -1. */
+int paging_scheme_by_name(const char *name);
+
+struct exit_counters {
+	uint64_t total;
+	uint64_t by_reason[NR_EXIT_REASONS];
+	uint64_t io_by_port[0x10000];
+	uint64_t cr_by_number[16];
+	uint64_t msr_reads, msr_writes;
+};
+
+struct vmm {
+	struct vmcs vmcs;
+	struct cpu *cpu;
+	struct ioport_bus *io;
+	enum paging_scheme scheme;
+	struct exit_counters exits;
+	/* An interrupt acknowledged at an exit, waiting for the guest's window. */
+	bool interrupt_pending;
+	unsigned pending_vector;
+	/* Set by a handler that wants the run to end (a guest that shut down). */
+	bool guest_stopped;
+};
+
+/* Put CPU under a hypervisor for SCHEME (not PAGING_NATIVE). */
+void vmm_init(struct vmm *v, struct cpu *c, struct ioport_bus *io, enum paging_scheme scheme);
+/* After a machine reset: controls as at creation, nothing pending. */
+void vmm_reset(struct vmm *v);
+/* Handle the exit recorded in the VMCS; the guest may then be resumed. */
+void vmm_handle_exit(struct vmm *v);
+
+/* Handlers (vmm/exit_*.c), one per kind of exit. */
+void exit_io(struct vmm *v);
+void exit_cpuid(struct vmm *v);
+void exit_hlt(struct vmm *v);
+void exit_msr(struct vmm *v);
+void exit_vmcall(struct vmm *v);
+void exit_external_interrupt(struct vmm *v);
+void exit_interrupt_window(struct vmm *v);
+void exit_triple_fault(struct vmm *v);
+
+/* Queue an event for the next VM entry (SDM 26.6), for the handlers. */
+void vmm_inject(struct vmm *v, unsigned vector, enum intr_type type, bool has_error, uint32_t error);
+
+#endif
