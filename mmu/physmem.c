@@ -8,29 +8,48 @@
 
 struct physmem *physmem_create(uint64_t size)
 {
+	struct hostmem *host = hostmem_create(size);
+	struct physmem *pm = host ? physmem_create_in(host, size, false) : NULL;
+
+	if (!pm) {
+		hostmem_destroy(host);
+		return NULL;
+	}
+	pm->owns_host = true;
+	return pm;
+}
+
+struct physmem *physmem_create_in(struct hostmem *host, uint64_t size, bool scatter)
+{
 	struct physmem *pm = calloc(1, sizeof(*pm));
 
 	if (!pm)
 		return NULL;
+	pm->host = host;
 	pm->size = size;
 	physmem_set_a20(pm, true);  /* as after RESET on a PC (QEMU's x86_cpu_reset too) */
-	pm->ram = calloc(1, size);
+	pm->p2m = calloc(size >> PAGE_SHIFT, sizeof(*pm->p2m));
 	/* 12 MiB of address space for 4 GiB of pages, but calloc's fresh zero
 	 * pages cost no memory until a page with code is touched. */
 	pm->page_gen = calloc(PHYS_PAGES, sizeof(*pm->page_gen));
 	pm->code_chunks = calloc(PHYS_PAGES, sizeof(*pm->code_chunks));
-	if (!pm->ram || !pm->page_gen || !pm->code_chunks) {
+	if (!pm->p2m || !pm->page_gen || !pm->code_chunks ||
+	    hostmem_place_guest(host, size >> PAGE_SHIFT, scatter, pm->p2m)) {
 		physmem_destroy(pm);
 		return NULL;
 	}
+	pm->ram = scatter ? NULL : host->bytes;
 	return pm;
 }
 
+/* RAM's frames stay the guest's until the host memory goes. */
 void physmem_destroy(struct physmem *pm)
 {
 	if (!pm)
 		return;
-	free(pm->ram);
+	if (pm->owns_host)
+		hostmem_destroy(pm->host);
+	free(pm->p2m);
 	free(pm->page_gen);
 	free(pm->code_chunks);
 	free(pm);

@@ -2,12 +2,15 @@
  * mmu/physmem.h - guest-physical memory: RAM, read-only ROM windows, and
  * the A20 gate in front of both.
  *
- * Guest RAM is one host allocation from address 0.  ROM regions (the
- * firmware of -bios) are laid over it: where a ROM and RAM overlap the ROM
- * wins, as the chipset of a PC decodes its BIOS window 0xE0000-0xFFFFF to
- * the firmware, not to the RAM beneath (the PC/AT memory map).  Writes to
- * ROM are dropped; addresses with neither RAM nor ROM have nothing behind
- * them (the CPU reads all ones there).
+ * Guest RAM lives in host-physical memory (mmu/hostmem.h), page by page:
+ * the p2m table ("physical to machine", as Xen calls it) gives the frame of
+ * each guest page.  Natively page n is in frame n, all of RAM one block from
+ * address 0; a hypervisor scatters the pages (ARCHITECTURE.md section 2).
+ * ROM regions (the firmware of -bios) are laid over RAM: where a ROM and
+ * RAM overlap the ROM wins, as the chipset of a PC decodes its BIOS window
+ * 0xE0000-0xFFFFF to the firmware, not to the RAM beneath (the PC/AT
+ * memory map).  Writes to ROM are dropped; addresses with neither RAM nor
+ * ROM have nothing behind them (the CPU reads all ones there).
  *
  * Every guest-physical address the CPU or a device uses goes through the
  * A20 gate first: while it is closed, address bit 20 is forced to 0, so
@@ -30,9 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PAGE_SHIFT 12
-#define PAGE_SIZE  (1u << PAGE_SHIFT)
-#define PAGE_MASK  (~(PAGE_SIZE - 1))
+#include "mmu/hostmem.h"
 
 #define PHYS_SPACE    (1ull << 32)               /* what a 32-bit bus decodes */
 #define A20_BIT       (1ull << 20)
@@ -45,7 +46,10 @@ struct rom_window {
 };
 
 struct physmem {
-	uint8_t *ram;
+	struct hostmem *host;   /* where RAM lives */
+	uint64_t *p2m;          /* per RAM page: the host-physical address of its frame */
+	uint8_t *ram;           /* all of RAM as one block where GPA == HPA, else NULL */
+	bool owns_host;         /* host was made for this RAM alone, and goes with it */
 	uint64_t size;          /* bytes of RAM, a multiple of PAGE_SIZE */
 	uint64_t a20_mask;      /* ANDed into every address: ~A20_BIT while the gate is closed */
 	struct rom_window rom[PHYSMEM_ROMS];
@@ -54,9 +58,28 @@ struct physmem {
 	uint64_t *code_chunks;  /* per page: bit n set if bytes 64n..64n+63 hold decoded code */
 };
 
-/* RAM of SIZE bytes from address 0, no ROM, the A20 gate open. */
+/* RAM of SIZE bytes from address 0, no ROM, the A20 gate open, in a host
+ * memory of its own where GPA == HPA: the native machine. */
 struct physmem *physmem_create(uint64_t size);
+/* The same, with RAM placed in HOST (see hostmem_place_guest: first, on a
+ * fresh memory), scattered or not.  HOST must outlive the physmem. */
+struct physmem *physmem_create_in(struct hostmem *host, uint64_t size, bool scatter);
 void physmem_destroy(struct physmem *pm);
+
+/* The host-physical address of RAM at guest-physical GPA, before the A20
+ * gate (the gate is the guest's, the p2m the VMM's), or HOSTMEM_NO_FRAME
+ * past the end of RAM.  What the VMM puts in the EPT. */
+static inline uint64_t physmem_hpa(const struct physmem *pm, uint64_t gpa)
+{
+	return gpa < pm->size ? pm->p2m[gpa >> PAGE_SHIFT] + (gpa & (PAGE_SIZE - 1))
+			      : HOSTMEM_NO_FRAME;
+}
+
+/* Host pointer to RAM at BUS, an address after the gate and below size. */
+static inline uint8_t *physmem_ram_ptr(struct physmem *pm, uint64_t bus)
+{
+	return pm->host->bytes + physmem_hpa(pm, bus);
+}
 
 /* Map SIZE bytes of BYTES read-only at BASE (page-aligned, below 4 GiB);
  * BYTES must outlive PM.  Returns -1 if not aligned or out of slots. */
@@ -97,7 +120,7 @@ static inline uint8_t *physmem_ptr(struct physmem *pm, uint64_t pa)
 
 	if (r)
 		return (uint8_t *)r->bytes + (bus - r->base);
-	return bus < pm->size ? pm->ram + bus : NULL;
+	return bus < pm->size ? physmem_ram_ptr(pm, bus) : NULL;
 }
 
 /* Host pointer for writing PA: RAM not covered by ROM, else NULL (the
@@ -106,7 +129,7 @@ static inline uint8_t *physmem_writable_ptr(struct physmem *pm, uint64_t pa)
 {
 	uint64_t bus = physmem_bus_addr(pm, pa);
 
-	return bus < pm->size && !physmem_rom_at(pm, bus) ? pm->ram + bus : NULL;
+	return bus < pm->size && !physmem_rom_at(pm, bus) ? physmem_ram_ptr(pm, bus) : NULL;
 }
 
 #define CODE_CHUNK_SHIFT 6
