@@ -132,8 +132,9 @@ struct cpu {
 	bool stack32;            /* SS.B: ESP (not SP) is the stack pointer */
 
 	struct vmcs *vmcs;       /* non-NULL: a guest in VMX non-root operation */
-	bool io_emulating;       /* the hypervisor runs the string I/O at io_emulate_eip */
-	uint32_t io_emulate_eip;
+	bool root_emulating;     /* the hypervisor has the CPU run the instruction at
+				  * root_emulate_eip itself, in root mode */
+	uint32_t root_emulate_eip;
 	struct mmu *mmu;
 	struct tlb *tlb;         /* supervisor_tlb at CPL 0-2, user_tlb at CPL 3 */
 	struct tlb *supervisor_tlb, *user_tlb;

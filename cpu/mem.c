@@ -5,6 +5,9 @@
 #include "cpu/mem.h"
 #include "cpu/debug.h"
 #include "cpu/exception.h"
+#include "cpu/insn.h"
+#include "cpu/vmx.h"
+#include "mmu/gpa_access.h"
 #include "mmu/mmu.h"
 
 /* SDM Vol. 3A, 5.3: a limit violation is #SS for the stack segment, #GP(0)
@@ -45,31 +48,70 @@ static void check_access(struct cpu *c, struct tlb *t, uint32_t lin, unsigned si
 		debug_check_data(c, lin, size, write);
 }
 
-static unsigned access_kind(struct cpu *c, struct tlb *t, bool write)
+static unsigned access_kind(struct cpu *c, struct tlb *t, unsigned kind)
 {
-	return (write ? ACC_WRITE : ACC_READ) |
-	       (t == &c->mmu->tlb[TLB_USER] ? ACC_USER : 0);
+	return kind | (t == &c->mmu->tlb[TLB_USER] ? ACC_USER : 0);
+}
+
+/* The EPT this access goes through: none natively, nor for an instruction
+ * the hypervisor is running itself in root mode. */
+static struct ept *current_ept(const struct cpu *c)
+{
+	if (!c->vmcs || !c->vmcs->ept)
+		return NULL;
+	if (c->root_emulating &&
+	    vmx_root_emulating(c, c->cur ? c->eip - c->cur->len : c->eip))
+		return NULL;
+	return c->vmcs->ept;
 }
 
 /*
- * Translate LIN, raising #PF on failure, and refill the TLB entry.  Returns
- * the physical address.  A page outside RAM is left out of the TLB so every
- * access to it comes back here.
+ * An EPT translation stopped the access: exit 49 for a misconfigured entry
+ * (MMIO, as KVM marks it), else exit 48 with the qualification of SDM
+ * table 28-7: bit 8 says whether the final translation (FINAL) or a guest
+ * paging-structure entry was being accessed.
  */
-static uint32_t translate(struct cpu *c, struct tlb *t, uint32_t lin, bool write)
+_Noreturn static void ept_exit(struct cpu *c, const struct gpa_access *ga, uint32_t lin, bool final)
+{
+	c->vmcs->guest_physical_address = ga->ept_fault.gpa;
+	c->vmcs->guest_linear_address = lin;
+	if (ga->ept_result == EPT_MISCONFIG)
+		vmexit_instruction(c, EXIT_EPT_MISCONFIG, 0);
+	vmexit_instruction(c, EXIT_EPT_VIOLATION,
+			   ga->ept_fault.qualification | EPTQ_GLA_VALID | (final ? EPTQ_FINAL : 0));
+}
+
+/*
+ * Translate LIN for an access of KIND (ACC_READ, ACC_WRITE, ACC_EXEC),
+ * raising #PF on failure, and refill the TLB entry.  Returns the guest-
+ * physical address.  Under EPT the guest's walk and the final address go
+ * through the EPT (mmu/gpa_access.c): the two-dimensional walk.  A page
+ * outside RAM is left out of the TLB so every access to it comes back here.
+ */
+static uint32_t translate(struct cpu *c, struct tlb *t, uint32_t lin, unsigned kind)
 {
 	struct physmem *pm = c->mmu->pm;
 	struct paging_regs pr = { c->cr0, c->cr3, c->cr4 };
 	struct walk w = { .phys = lin, .write_ok = true };
+	struct gpa_access ga = { .pm = pm, .ept = current_ept(c) };
+	enum walk_result r = WALK_OK;
 	uint8_t *host;
 
 	c->mmu->tlb_misses++;
-	if ((c->cr0 & CR0_PG) && !paging_walk(pm, &pr, lin, access_kind(c, t, write), &w)) {
+	if (c->cr0 & CR0_PG)
+		r = paging_walk(&ga, &pr, lin, access_kind(c, t, kind), &w);
+	host = r == WALK_OK ? gpa_host_ptr(&ga, w.phys & PAGE_MASK,
+					   kind == ACC_WRITE ? EPT_W : kind == ACC_EXEC ? EPT_X : EPT_R)
+			    : NULL;
+	c->mmu->walk_refs += ga.refs;
+	if (r == WALK_PAGE_FAULT) {
 		c->cr2 = lin;
 		cpu_fault(c, EXC_PF, w.pf_error);
 	}
-	host = physmem_ptr(pm, w.phys & PAGE_MASK);
-	if (host && cacheable(c, t, lin))
+	if (ga.ept_result != EPT_OK)
+		ept_exit(c, &ga, lin, r == WALK_OK);
+	/* What the hypervisor does past the EPT is not for the guest's TLB. */
+	if (host && cacheable(c, t, lin) && ga.ept == (c->vmcs ? c->vmcs->ept : NULL))
 		tlb_fill(t, lin, w.phys & PAGE_MASK, host,
 			 (w.write_ok ? TLB_WRITABLE : 0) | (w.global ? TLB_GLOBAL : 0) |
 			 (w.large ? TLB_LARGE : 0) |
@@ -104,7 +146,7 @@ uint8_t mem_fetch_byte(struct cpu *c, uint32_t lin)
 
 	if (tlb_hit(e->rtag, lin, 1))
 		return load_host(e->addend + lin, 1);
-	return phys_read(c, translate(c, c->tlb, lin, false), 1);
+	return phys_read(c, translate(c, c->tlb, lin, ACC_EXEC), 1);
 }
 
 uint32_t mem_read_slow(struct cpu *c, struct tlb *t, uint32_t lin, unsigned size)
@@ -113,9 +155,9 @@ uint32_t mem_read_slow(struct cpu *c, struct tlb *t, uint32_t lin, unsigned size
 
 	check_access(c, t, lin, size, false);
 	if ((lin & ~PAGE_MASK) + size <= PAGE_SIZE)
-		return phys_read(c, translate(c, t, lin, false), size);
+		return phys_read(c, translate(c, t, lin, ACC_READ), size);
 	for (unsigned i = 0; i < size; i++)
-		v |= phys_read(c, translate(c, t, lin + i, false), 1) << (8 * i);
+		v |= phys_read(c, translate(c, t, lin + i, ACC_READ), 1) << (8 * i);
 	return v;
 }
 
@@ -134,7 +176,7 @@ void mem_write_slow(struct cpu *c, struct tlb *t, uint32_t lin, uint32_t v, unsi
 	 * leaves the first one untouched: the fault is restartable. */
 	for (unsigned i = 0; i < size; i++)
 		pa[i] = (i == 0 || ((lin + i) & ~PAGE_MASK) == 0)
-			? translate(c, t, lin + i, true) : pa[i - 1] + 1;
+			? translate(c, t, lin + i, ACC_WRITE) : pa[i - 1] + 1;
 	if ((lin & ~PAGE_MASK) + size <= PAGE_SIZE) {
 		phys_write(c, pa[0], v, size);
 		return;
@@ -149,7 +191,7 @@ void vprobe_write(struct cpu *c, unsigned s, uint32_t off, unsigned size)
 	const struct tlb_entry *e = tlb_entry(c->tlb, lin);
 
 	if (!tlb_hit(e->wtag, lin, size)) {
-		translate(c, c->tlb, lin, true);
-		translate(c, c->tlb, lin + size - 1, true);
+		translate(c, c->tlb, lin, ACC_WRITE);
+		translate(c, c->tlb, lin + size - 1, ACC_WRITE);
 	}
 }

@@ -61,12 +61,15 @@ enum { CR_MOV_TO = 0, CR_MOV_FROM = 1, CR_CLTS = 2, CR_LMSW = 3 };
 enum intr_type { INTR_EXTERNAL = 0, INTR_NMI = 2, INTR_HW_EXCEPTION = 3, INTR_SW_INTERRUPT = 4,
 		 INTR_SW_EXCEPTION = 6 };
 
+struct ept;
+
 struct vmcs {
 	/* VM-execution controls (24.6): which events leave the guest. */
 	bool hlt_exiting, invlpg_exiting, cr3_load_exiting;
 	bool interrupt_window_exiting;
 	bool external_interrupt_exiting;  /* pin-based control */
 	uint32_t exception_bitmap;        /* bit n: exception n exits (#PF under shadow paging) */
+	struct ept *ept;                  /* the EPT pointer (24.6.11); NULL: no EPT */
 
 	/* VM-exit information (24.9), written by the processor at each exit. */
 	uint32_t exit_reason;

@@ -9,7 +9,7 @@ static void record_exit(struct cpu *c, unsigned reason, uint64_t qualification, 
 {
 	struct vmcs *v = c->vmcs;
 
-	c->io_emulating = false;  /* whatever was being emulated is done */
+	c->root_emulating = false;  /* whatever was being emulated is done */
 	v->exit_reason = reason;
 	v->exit_qualification = qualification;
 	v->exit_instruction_length = len;
@@ -32,6 +32,12 @@ _Noreturn void vmexit_instruction(struct cpu *c, unsigned reason, uint64_t quali
 void vmexit_between(struct cpu *c, unsigned reason, uint64_t qualification)
 {
 	record_exit(c, reason, qualification, 0);
+}
+
+void vmx_emulate_in_root(struct cpu *c)
+{
+	c->root_emulating = true;
+	c->root_emulate_eip = c->vmcs->guest_rip;
 }
 
 void vmx_skip_instruction(struct cpu *c)
@@ -91,7 +97,7 @@ void vmx_io_exit(struct cpu *c, uint16_t port, unsigned size, unsigned form)
 {
 	uint32_t start = c->eip - c->cur->len;
 
-	if ((form & IOQ_STRING) && c->io_emulating && c->io_emulate_eip == start)
+	if ((form & IOQ_STRING) && vmx_root_emulating(c, start))
 		return;
 	vmexit_instruction(c, EXIT_IO_INSTRUCTION, (size - 1) | form | ((uint32_t)port << 16));
 }

@@ -31,6 +31,17 @@ void vmexit_between(struct cpu *c, unsigned reason, uint64_t qualification);
 /* Exit 30 for a port access by the guest (cpu/ops.h: port_in/port_out). */
 void vmx_io_exit(struct cpu *c, uint16_t port, unsigned size, unsigned form);
 
+/* The hypervisor has the CPU execute the exiting instruction itself, in
+ * root mode, when the guest resumes: without the exit it caused (string
+ * I/O) or past the EPT (a ROM or MMIO access the hypervisor serves). */
+void vmx_emulate_in_root(struct cpu *c);
+
+/* Is the instruction now running the one the hypervisor emulates? */
+static inline bool vmx_root_emulating(const struct cpu *c, uint32_t insn_start)
+{
+	return c->root_emulating && c->root_emulate_eip == insn_start;
+}
+
 /* The handler emulated the instruction that exited: step over it. */
 void vmx_skip_instruction(struct cpu *c);
 

@@ -15,6 +15,7 @@ struct mmu {
 	struct physmem *pm;
 	struct tlb tlb[2];
 	uint64_t tlb_misses;   /* walks caused by TLB misses */
+	uint64_t walk_refs;    /* memory references those walks made (guest and EPT entries) */
 	uint32_t epoch;        /* bumped by every flush: caches of translations check it */
 };
 

@@ -43,8 +43,15 @@ struct walk {
 	uint32_t pf_error;    /* valid when the walk faulted */
 };
 
-/* Returns false (and w->pf_error) when the access must raise #PF. */
-bool paging_walk(struct physmem *pm, const struct paging_regs *pr,
-		 uint32_t lin, unsigned acc, struct walk *w);
+struct gpa_access;
+
+enum walk_result {
+	WALK_OK,
+	WALK_PAGE_FAULT,   /* the guest's tables say no: #PF with w->pf_error */
+	WALK_EPT_FAULT,    /* the EPT stopped a reference: see the gpa_access */
+};
+
+enum walk_result paging_walk(struct gpa_access *ga, const struct paging_regs *pr,
+			     uint32_t lin, unsigned acc, struct walk *w);
 
 #endif

@@ -22,8 +22,7 @@ void exit_io(struct vmm *v)
 	/* INS/OUTS move memory too: the CPU runs that one instruction in root
 	 * mode rather than the hypervisor copying it element by element. */
 	if (q & IOQ_STRING) {
-		c->io_emulating = true;
-		c->io_emulate_eip = v->vmcs.guest_rip;
+		vmx_emulate_in_root(c);
 		return;
 	}
 	if (q & IOQ_IN)

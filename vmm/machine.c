@@ -16,6 +16,8 @@
 #include "vmm/multiboot.h"
 #include "vmm/stats.h"
 #include "vmm/vmm.h"
+#include "mmu/ept.h"
+#include "mmu/hostmem.h"
 
 #define RUN_SLICE 10000000ull  /* instructions between looks at the host */
 
@@ -74,6 +76,42 @@ static int map_bios(struct machine *m)
 	return 0;
 }
 
+/* Room in host-physical memory for the hypervisor's own tables. */
+static uint64_t vmm_reserve(uint64_t ram)
+{
+	uint64_t r = ram / 16;
+
+	return r < (4u << 20) ? 4u << 20 : r;
+}
+
+/*
+ * Natively, guest-physical is host-physical.  Under a hypervisor, guest RAM
+ * lives in scattered frames of a larger host-physical memory that also
+ * holds the hypervisor's tables (ARCHITECTURE.md section 2).
+ */
+static struct physmem *create_memory(struct machine *m, uint64_t ram)
+{
+	if (m->opts->paging == PAGING_NATIVE)
+		return physmem_create(ram);
+	m->host = hostmem_create(ram + vmm_reserve(ram));
+	return m->host ? physmem_create_in(m->host, ram, true) : NULL;
+}
+
+static int create_hypervisor(struct machine *m)
+{
+	if (m->opts->paging == PAGING_NATIVE)
+		return 0;
+	if (m->opts->paging == PAGING_EPT) {
+		m->ept = ept_create(m->host);
+		if (!m->ept) {
+			fprintf(stderr, "glassvm: out of memory for the EPT\n");
+			return -1;
+		}
+	}
+	vmm_init(&m->vmm, m->cpu, &m->io, m->pm, m->opts->paging, m->ept);
+	return 0;
+}
+
 struct machine *machine_create(const struct options *opts)
 {
 	struct machine *m = calloc(1, sizeof(*m));
@@ -87,7 +125,7 @@ struct machine *machine_create(const struct options *opts)
 		free(m);
 		return NULL;
 	}
-	m->pm = physmem_create((opts->ram_bytes + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1));
+	m->pm = create_memory(m, (opts->ram_bytes + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1));
 	if (m->pm && opts->bios && map_bios(m)) {
 		machine_destroy(m);
 		return NULL;
@@ -100,7 +138,7 @@ struct machine *machine_create(const struct options *opts)
 		machine_destroy(m);
 		return NULL;
 	}
-	if (open_backends(m) || attach_devices(m)) {
+	if (open_backends(m) || attach_devices(m) || create_hypervisor(m)) {
 		machine_destroy(m);
 		return NULL;
 	}
@@ -115,7 +153,9 @@ void machine_destroy(struct machine *m)
 	chardev_close(&m->debugcon_out);
 	cpu_destroy(m->cpu);
 	mmu_destroy(m->mmu);
+	ept_destroy(m->ept);
 	physmem_destroy(m->pm);
+	hostmem_destroy(m->host);
 	free(m->bios);  /* after the physmem that maps it */
 	free(m);
 }

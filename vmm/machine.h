@@ -26,6 +26,8 @@ struct machine {
 	struct debugexit debug_exit;
 	struct port92 port92;
 	struct vmm vmm;            /* the hypervisor, unless -paging native */
+	struct hostmem *host;      /* host-physical memory under a hypervisor, else NULL */
+	struct ept *ept;           /* -paging ept */
 	uint8_t *bios;             /* the -bios image, mapped as ROM; NULL without */
 	bool reset_requested;      /* a device asked for a reset: the run stops for it */
 	double wall_seconds;

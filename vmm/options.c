@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "vmm/options.h"
+#include "vmm/vmm.h"
 
 #define DEFAULT_RAM_MIB 128
 
@@ -41,6 +42,8 @@ static void usage(void)
 	       "  -device isa-debug-exit[,iobase=ADDR][,iosize=SIZE]\n"
 	       "                    a write of V to the port exits with status (V<<1)|1\n"
 	       "  -no-reboot        exit instead of rebooting on a triple fault\n"
+	       "  -paging SCHEME    native (no hypervisor), or a guest under one with ept\n"
+	       "                    (the default); shadow is not implemented yet\n"
 	       "  -stats FILE       write the run's counters as JSON when it ends\n"
 	       "  -version          print the version\n"
 	       "  -h, -help         print this help\n\n"
@@ -154,6 +157,16 @@ static int handle_arg_option(struct options *o, const char *name, const char *op
 		}
 	} else if (!strcmp(name, "device")) {
 		return parse_device(o, opt, arg);
+	} else if (!strcmp(name, "paging")) {
+		o->paging = paging_scheme_by_name(arg);
+		if (o->paging < 0) {
+			error(opt, "'%s' is not a paging scheme (native, shadow, ept)", arg);
+			return -1;
+		}
+		if (o->paging == PAGING_SHADOW) {
+			error(opt, "shadow paging is not implemented yet (native and ept are)");
+			return -1;
+		}
 	} else if (!strcmp(name, "stats")) {
 		o->stats = arg;
 	}
@@ -161,7 +174,8 @@ static int handle_arg_option(struct options *o, const char *name, const char *op
 }
 
 static const char *const arg_options[] = {
-	"bios", "kernel", "append", "m", "serial", "debugcon", "display", "device", "stats", NULL
+	"bios", "kernel", "append", "m", "serial", "debugcon", "display", "device", "paging", "stats",
+	NULL
 };
 
 static bool takes_arg(const char *name)
@@ -190,6 +204,7 @@ static enum parse_result check_boot_source(const struct options *o)
 enum parse_result options_parse(struct options *o, int argc, char **argv)
 {
 	*o = (struct options){ .ram_bytes = (uint64_t)DEFAULT_RAM_MIB << 20, .serial = "stdio",
+			       .paging = PAGING_EPT,
 			       .debug_exit_base = 0x501, .debug_exit_size = 2 };
 
 	for (int k = 1; k < argc; k++) {

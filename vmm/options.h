@@ -19,6 +19,7 @@ struct options {
 	uint16_t debug_exit_base, debug_exit_size;
 	bool no_reboot;
 	const char *stats;         /* -stats FILE */
+	int paging;                /* -paging: enum paging_scheme (vmm/vmm.h) */
 };
 
 enum parse_result { PARSE_RUN, PARSE_EXIT_OK, PARSE_ERROR };

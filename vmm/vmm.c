@@ -40,12 +40,15 @@ static void set_controls(struct vmcs *vmcs, enum paging_scheme scheme)
 	}
 }
 
-void vmm_init(struct vmm *v, struct cpu *c, struct ioport_bus *io, enum paging_scheme scheme)
+void vmm_init(struct vmm *v, struct cpu *c, struct ioport_bus *io, struct physmem *pm,
+	      enum paging_scheme scheme, struct ept *ept)
 {
 	memset(v, 0, sizeof(*v));
 	v->cpu = c;
 	v->io = io;
+	v->pm = pm;
 	v->scheme = scheme;
+	v->ept = ept;
 	vmm_reset(v);
 	c->vmcs = &v->vmcs;
 }
@@ -54,6 +57,7 @@ void vmm_init(struct vmm *v, struct cpu *c, struct ioport_bus *io, enum paging_s
 void vmm_reset(struct vmm *v)
 {
 	set_controls(&v->vmcs, v->scheme);
+	v->vmcs.ept = v->ept;
 	v->interrupt_pending = false;
 	v->guest_stopped = false;
 }
@@ -77,6 +81,8 @@ static const exit_handler handlers[NR_EXIT_REASONS] = {
 	[EXIT_IO_INSTRUCTION] = exit_io,
 	[EXIT_RDMSR] = exit_msr,
 	[EXIT_WRMSR] = exit_msr,
+	[EXIT_EPT_VIOLATION] = exit_ept_violation,
+	[EXIT_EPT_MISCONFIG] = exit_ept_misconfig,
 };
 
 /* Per-detail counts: which port, which control register, which MSR access. */

@@ -31,10 +31,16 @@ struct exit_counters {
 	uint64_t msr_reads, msr_writes;
 };
 
+struct physmem;
+struct ept;
+
 struct vmm {
 	struct vmcs vmcs;
 	struct cpu *cpu;
 	struct ioport_bus *io;
+	struct physmem *pm;        /* the guest's RAM, placed in host-physical memory */
+	struct ept *ept;           /* under PAGING_EPT: guest-physical -> host-physical */
+	uint64_t ept_pages_mapped; /* guest pages the EPT has been given so far */
 	enum paging_scheme scheme;
 	struct exit_counters exits;
 	/* An interrupt acknowledged at an exit, waiting for the guest's window. */
@@ -44,8 +50,10 @@ struct vmm {
 	bool guest_stopped;
 };
 
-/* Put CPU under a hypervisor for SCHEME (not PAGING_NATIVE). */
-void vmm_init(struct vmm *v, struct cpu *c, struct ioport_bus *io, enum paging_scheme scheme);
+/* Put CPU under a hypervisor for SCHEME (not PAGING_NATIVE), with the EPT
+ * EPT under PAGING_EPT (else NULL). */
+void vmm_init(struct vmm *v, struct cpu *c, struct ioport_bus *io, struct physmem *pm,
+	      enum paging_scheme scheme, struct ept *ept);
 /* After a machine reset: controls as at creation, nothing pending. */
 void vmm_reset(struct vmm *v);
 /* Handle the exit recorded in the VMCS; the guest may then be resumed. */
@@ -60,6 +68,8 @@ void exit_vmcall(struct vmm *v);
 void exit_external_interrupt(struct vmm *v);
 void exit_interrupt_window(struct vmm *v);
 void exit_triple_fault(struct vmm *v);
+void exit_ept_violation(struct vmm *v);
+void exit_ept_misconfig(struct vmm *v);
 
 /* Queue an event for the next VM entry (SDM 26.6), for the handlers. */
 void vmm_inject(struct vmm *v, unsigned vector, enum intr_type type, bool has_error, uint32_t error);

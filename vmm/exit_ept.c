@@ -1,0 +1,35 @@
+/*
+ * vmm/exit_ept.c - exits 48 (EPT violation) and 49 (EPT misconfiguration).
+ *
+ * Guest RAM is mapped in the EPT lazily: the first touch of each page is an
+ * EPT violation, and the hypervisor maps the page's host frame there, 4 KiB
+ * at a time, and lets the guest retry (SDM Vol. 3C, 28.3.3.2).  A violation
+ * outside RAM (a ROM window, or nothing at all) and a misconfiguration (the
+ * mark of MMIO, as KVM uses it) are served by having the CPU run that one
+ * instruction itself in root mode, where ROM is read-only and empty
+ * addresses float.
+ */
+#include "cpu/vmx.h"
+#include "mmu/ept.h"
+#include "mmu/physmem.h"
+#include "vmm/vmm.h"
+
+void exit_ept_violation(struct vmm *v)
+{
+	uint64_t gpa = v->vmcs.guest_physical_address & PAGE_MASK;
+	uint64_t hpa = physmem_hpa(v->pm, gpa);
+
+	/* RAM a ROM window covers (the BIOS at F0000) is not the guest's to see. */
+	if (physmem_rom_at(v->pm, gpa))
+		hpa = HOSTMEM_NO_FRAME;
+	if (hpa != HOSTMEM_NO_FRAME && ept_map_4k(v->vmcs.ept, gpa, hpa, EPT_RWX) == 0) {
+		v->ept_pages_mapped++;
+		return;  /* the guest retries the access, which now translates */
+	}
+	vmx_emulate_in_root(v->cpu);
+}
+
+void exit_ept_misconfig(struct vmm *v)
+{
+	vmx_emulate_in_root(v->cpu);
+}
