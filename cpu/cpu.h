@@ -160,6 +160,8 @@ struct cpu {
 	unsigned fault_vector;
 	uint32_t fault_error;
 	int delivering;          /* vector being delivered, or -1: for #DF (SDM 6.15) */
+	unsigned delivering_kind;     /* its enum event_kind, and error code */
+	uint32_t delivering_error;
 	/* The stack and privilege before an inner-ring switch, restored if the
 	 * switch faults part-way (cpu/segment.c: stack_switch_begin). */
 	struct {

@@ -22,7 +22,7 @@ _Noreturn void cpu_fault(struct cpu *c, unsigned vector, uint32_t error)
 	longjmp(c->fault_jmp, FAULT_JMP_FAULT);
 }
 
-static bool has_error_code(unsigned vector)
+bool exception_has_error_code(unsigned vector)
 {
 	return vector == EXC_DF || (vector >= EXC_TS && vector <= EXC_PF) || vector == EXC_AC;
 }
@@ -149,10 +149,13 @@ static void deliver_protected(struct cpu *c, unsigned vector, enum event_kind ki
 void cpu_deliver(struct cpu *c, unsigned vector, enum event_kind kind,
 		 uint32_t error, uint32_t return_eip)
 {
-	bool push_error = kind == EV_EXCEPTION && has_error_code(vector);
+	bool push_error = kind == EV_EXCEPTION && exception_has_error_code(vector);
 
 	if (kind == EV_SOFTWARE)
 		c->sw_interrupt = true;  /* the handler runs with TF clear: no step trap */
+	/* What a VM-exit in the middle would report as IDT-vectoring information. */
+	c->delivering_kind = kind;
+	c->delivering_error = error;
 	if (cpu_protected(c))
 		deliver_protected(c, vector, kind, push_error, error, return_eip);
 	else

@@ -39,6 +39,9 @@ void cpu_deliver(struct cpu *c, unsigned vector, enum event_kind kind,
  * with the bookkeeping that turns a fault during delivery into #DF. */
 void cpu_raise_event(struct cpu *c, unsigned vector, enum event_kind kind);
 
+/* Does exception VECTOR push an error code (SDM Vol. 3A, table 6-1)? */
+bool exception_has_error_code(unsigned vector);
+
 /* Called by cpu_run() after a fault unwound an instruction. */
 void cpu_handle_fault(struct cpu *c);
 

@@ -249,6 +249,9 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t max_insns)
 			run_block(c, find_block(c, tmp));
 			c->eflags &= ~FL_RF;  /* RF lasts until an instruction completes */
 		}
+		/* The instruction the hypervisor had the CPU run itself opened the
+		 * first block after the entry: it is done. */
+		c->root_emulating = false;
 	}
 	return c->stop;
 }

@@ -8,6 +8,7 @@
 #include "cpu/insn.h"
 #include "cpu/vmx.h"
 #include "mmu/gpa_access.h"
+#include "mmu/shadow.h"
 #include "mmu/mmu.h"
 
 /* SDM Vol. 3A, 5.3: a limit violation is #SS for the stack segment, #GP(0)
@@ -53,16 +54,54 @@ static unsigned access_kind(struct cpu *c, struct tlb *t, unsigned kind)
 	return kind | (t == &c->mmu->tlb[TLB_USER] ? ACC_USER : 0);
 }
 
-/* The EPT this access goes through: none natively, nor for an instruction
- * the hypervisor is running itself in root mode. */
+/* Is this access made by an instruction the hypervisor runs itself, in
+ * root mode, past the EPT or the shadow tables? */
+static bool in_root_emulation(const struct cpu *c)
+{
+	return c->root_emulating &&
+	       vmx_root_emulating(c, c->cur ? c->eip - c->cur->len : c->eip);
+}
+
+/* The EPT this access goes through: none natively, nor in root emulation. */
 static struct ept *current_ept(const struct cpu *c)
 {
-	if (!c->vmcs || !c->vmcs->ept)
-		return NULL;
-	if (c->root_emulating &&
-	    vmx_root_emulating(c, c->cur ? c->eip - c->cur->len : c->eip))
-		return NULL;
-	return c->vmcs->ept;
+	return c->vmcs && c->vmcs->ept && !in_root_emulation(c) ? c->vmcs->ept : NULL;
+}
+
+/*
+ * Shadow paging: the MMU walks the hypervisor's shadow tables, which map
+ * linear addresses to host frames (2 references).  Anything they lack is a
+ * #PF that exits (exception bitmap bit 14) with the linear address as the
+ * qualification; the hypervisor fills the shadow or hands the fault to the
+ * guest.  Returns the guest-physical address and the host pointer in *HOST.
+ */
+static uint32_t shadow_translate(struct cpu *c, struct tlb *t, uint32_t lin, unsigned kind)
+{
+	struct vmcs *v = c->vmcs;
+	uint32_t bits = 0, error, gpa;
+	uint64_t hpa;
+	bool ok = shadow_walk(v->shadow, v->shadow_root, lin, access_kind(c, t, kind), &hpa, &bits,
+			      &error);
+
+	c->mmu->walk_refs += 2;
+	if (!ok) {
+		v->exit_interruption_info = INTR_INFO_VALID | (INTR_HW_EXCEPTION << 8) |
+					    INTR_INFO_HAS_ERROR | EXC_PF;
+		v->exit_interruption_error = error;
+		v->guest_linear_address = lin;
+		vmexit_instruction(c, EXIT_EXCEPTION_NMI, lin);
+	}
+	gpa = shadow_gpa_of(v->shadow, hpa);
+	if (cacheable(c, t, lin))
+		tlb_fill(t, lin, gpa & PAGE_MASK, hostmem_ptr(c->mmu->pm->host, hpa & PAGE_MASK),
+			 ((bits & SPTE_W) ? TLB_WRITABLE : 0) | ((bits & SPTE_G) ? TLB_GLOBAL : 0) |
+			 (physmem_page_has_code(c->mmu->pm, gpa) ? TLB_HAS_CODE : 0));
+	return gpa;
+}
+
+static bool shadow_paging(const struct cpu *c)
+{
+	return c->vmcs && c->vmcs->shadow && (c->cr0 & CR0_PG) && !in_root_emulation(c);
 }
 
 /*
@@ -98,6 +137,8 @@ static uint32_t translate(struct cpu *c, struct tlb *t, uint32_t lin, unsigned k
 	uint8_t *host;
 
 	c->mmu->tlb_misses++;
+	if (shadow_paging(c))
+		return shadow_translate(c, t, lin, kind);
 	if (c->cr0 & CR0_PG)
 		r = paging_walk(&ga, &pr, lin, access_kind(c, t, kind), &w);
 	host = r == WALK_OK ? gpa_host_ptr(&ga, w.phys & PAGE_MASK,
@@ -110,8 +151,9 @@ static uint32_t translate(struct cpu *c, struct tlb *t, uint32_t lin, unsigned k
 	}
 	if (ga.ept_result != EPT_OK)
 		ept_exit(c, &ga, lin, r == WALK_OK);
-	/* What the hypervisor does past the EPT is not for the guest's TLB. */
-	if (host && cacheable(c, t, lin) && ga.ept == (c->vmcs ? c->vmcs->ept : NULL))
+	/* What the hypervisor does in root mode, past the EPT or the shadow,
+	 * is not for the guest's TLB. */
+	if (host && cacheable(c, t, lin) && !in_root_emulation(c))
 		tlb_fill(t, lin, w.phys & PAGE_MASK, host,
 			 (w.write_ok ? TLB_WRITABLE : 0) | (w.global ? TLB_GLOBAL : 0) |
 			 (w.large ? TLB_LARGE : 0) |

@@ -160,7 +160,11 @@ INLINE void string_op(struct cpu *c, const struct insn *i, unsigned size, enum s
 		uint32_t done = 0;
 
 		if (slice == 0) {
-			c->eip -= i->len;  /* not finished: run this instruction again */
+			/* Not finished: run this instruction again.  It retires once,
+			 * when it completes, however it was cut into pieces (slices
+			 * here, or VM-exits), so counts agree between schemes. */
+			c->eip -= i->len;
+			c->icount--;
 			c->abort_block = true;
 			return;
 		}

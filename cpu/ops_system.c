@@ -380,17 +380,37 @@ void cpu_write_cr0(struct cpu *c, uint32_t v)
 	c->cr0 = v;
 }
 
+/*
+ * Does this MOV to CR0, CR3 or CR4 leave the guest?  CR3 loads when the
+ * controls say so; CR0 and CR4 when the write changes a bit the hypervisor
+ * owns (the guest/host masks, SDM Vol. 3C, 24.6.6 and 25.1.3).  Not when the
+ * hypervisor has the CPU perform the write itself, in root mode.
+ */
+static bool cr_write_exits(struct cpu *c, const struct insn *i, uint32_t v)
+{
+	const struct vmcs *vmcs = c->vmcs;
+
+	if (!vmcs || vmx_root_emulating(c, c->eip - i->len))
+		return false;
+	switch (i->reg) {
+	case 0:  return (v ^ c->cr0) & vmcs->cr0_guest_host_mask;
+	case 3:  return vmcs->cr3_load_exiting;
+	case 4:  return (v ^ c->cr4) & vmcs->cr4_guest_host_mask;
+	default: return false;
+	}
+}
+
 static void mov_cr_r(struct cpu *c, const struct insn *i)
 {
 	uint32_t v = c->regs[i->rm];
 
 	require_cpl0(c);
+	if (cr_write_exits(c, i, v))
+		vmexit_instruction(c, EXIT_CR_ACCESS, i->reg | (CR_MOV_TO << 4) | (i->rm << 8));
 	switch (i->reg) {
 	case 0: cpu_write_cr0(c, v); break;
 	case 2: c->cr2 = v; break;
 	case 3:
-		if (cpu_in_guest(c) && c->vmcs->cr3_load_exiting)
-			vmexit_instruction(c, EXIT_CR_ACCESS, 3 | (CR_MOV_TO << 4) | (i->rm << 8));
 		c->cr3 = v;
 		mmu_flush(c->mmu, true);  /* global pages survive (SDM 4.10.4.1) */
 		break;

@@ -62,6 +62,7 @@ enum intr_type { INTR_EXTERNAL = 0, INTR_NMI = 2, INTR_HW_EXCEPTION = 3, INTR_SW
 		 INTR_SW_EXCEPTION = 6 };
 
 struct ept;
+struct shadow;
 
 struct vmcs {
 	/* VM-execution controls (24.6): which events leave the guest. */
@@ -70,6 +71,12 @@ struct vmcs {
 	bool external_interrupt_exiting;  /* pin-based control */
 	uint32_t exception_bitmap;        /* bit n: exception n exits (#PF under shadow paging) */
 	struct ept *ept;                  /* the EPT pointer (24.6.11); NULL: no EPT */
+	/* Shadow paging: the tables the MMU really walks (the "CR3" the
+	 * hypervisor loads), and the CR0/CR4 bits whose change must exit
+	 * (guest/host masks, 24.6.6). */
+	struct shadow *shadow;
+	uint64_t shadow_root;             /* host-physical; HOSTMEM_NO_FRAME: none yet */
+	uint32_t cr0_guest_host_mask, cr4_guest_host_mask;
 
 	/* VM-exit information (24.9), written by the processor at each exit. */
 	uint32_t exit_reason;
@@ -78,6 +85,9 @@ struct vmcs {
 	uint64_t guest_physical_address;
 	uint32_t exit_interruption_info, exit_interruption_error;
 	uint32_t exit_instruction_length;
+	/* The event the exit interrupted the delivery of (24.9.3, 27.2.4): the
+	 * hypervisor must deliver it again. */
+	uint32_t idt_vectoring_info, idt_vectoring_error;
 	/* Guest state at the exit (24.4): where the guest stopped. */
 	uint16_t guest_cs;
 	uint32_t guest_rip;

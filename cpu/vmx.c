@@ -3,6 +3,7 @@
  */
 #include "cpu/exception.h"
 #include "cpu/insn.h"
+#include "cpu/segment.h"
 #include "cpu/vmx.h"
 
 static void record_exit(struct cpu *c, unsigned reason, uint64_t qualification, unsigned len)
@@ -19,11 +20,35 @@ static void record_exit(struct cpu *c, unsigned reason, uint64_t qualification, 
 	c->abort_block = true;
 }
 
+/*
+ * An exit while an event was being delivered (a #PF from pushing its frame,
+ * say): the event did not happen; the VMCS keeps it as IDT-vectoring
+ * information for the hypervisor to inject again (SDM 27.2.4), and a
+ * half-done stack switch is undone.
+ */
+static void record_interrupted_delivery(struct cpu *c)
+{
+	struct vmcs *v = c->vmcs;
+	unsigned vector = c->delivering, type;
+
+	stack_switch_rollback(c);
+	v->idt_vectoring_info = 0;
+	if (c->delivering < 0)
+		return;
+	type = c->delivering_kind == EV_EXCEPTION ? INTR_HW_EXCEPTION :
+	       vector == EXC_NMI ? INTR_NMI : INTR_EXTERNAL;
+	v->idt_vectoring_info = INTR_INFO_VALID | (type << 8) | vector |
+		(type == INTR_HW_EXCEPTION && exception_has_error_code(vector) ? INTR_INFO_HAS_ERROR : 0);
+	v->idt_vectoring_error = c->delivering_error;
+	c->delivering = -1;
+}
+
 _Noreturn void vmexit_instruction(struct cpu *c, unsigned reason, uint64_t qualification)
 {
 	/* The instruction is abandoned like a faulting one: EIP back at its start. */
 	unsigned len = c->cur ? c->cur->len : 0;
 
+	record_interrupted_delivery(c);
 	record_exit(c, reason, qualification, len);
 	c->vmcs->guest_rip = c->eip - len;
 	longjmp(c->fault_jmp, FAULT_JMP_VMEXIT);
@@ -31,6 +56,7 @@ _Noreturn void vmexit_instruction(struct cpu *c, unsigned reason, uint64_t quali
 
 void vmexit_between(struct cpu *c, unsigned reason, uint64_t qualification)
 {
+	c->vmcs->idt_vectoring_info = 0;
 	record_exit(c, reason, qualification, 0);
 }
 

@@ -48,6 +48,8 @@ static enum walk_result walk_large(struct gpa_access *ga, const struct paging_re
 		      ((pde & PTE_D) || (acc & ACC_WRITE));
 	w->global = (pde & PTE_G) && (pr->cr4 & CR4_PGE);
 	w->large = true;
+	w->user = pde & PTE_U;
+	w->table = 0;
 	return WALK_OK;
 }
 
@@ -85,5 +87,7 @@ enum walk_result paging_walk(struct gpa_access *ga, const struct paging_regs *pr
 		      ((pte & PTE_D) || (acc & ACC_WRITE));
 	w->global = (pte & PTE_G) && (pr->cr4 & CR4_PGE);
 	w->large = false;
+	w->user = allow & PTE_U;
+	w->table = pde & PAGE_MASK;
 	return WALK_OK;
 }

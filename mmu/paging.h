@@ -40,6 +40,8 @@ struct walk {
 	bool write_ok;        /* a later write may skip the walk (allowed, D already set) */
 	bool global;
 	bool large;           /* a 4 MiB page */
+	bool user;            /* U/S set at every level: user accesses allowed */
+	uint32_t table;       /* the guest page table used (0 for a 4 MiB page) */
 	uint32_t pf_error;    /* valid when the walk faulted */
 };
 

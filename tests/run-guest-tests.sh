@@ -6,12 +6,21 @@
 #   GLASSVM=$PWD/glassvm GUESTS=$PWD/guests sh ../tests/run-guest-tests.sh [NAME...]
 # With NAMEs (hello, or hello.sh) only those tests run.
 #
+# Every test runs once per paging scheme in GUEST_PAGING (default "native ept"),
+# so that the same guest is seen to behave the same under each; a test whose
+# script has the line "# run-guest-tests: once" runs a single time (it tests
+# glassvm itself, or picks its schemes on its own). Under an emulator that is
+# not glassvm (QEMU), every test runs once.
+#
 # What a test script tests/guests/NAME.sh can rely on:
 #   GLASSVM      absolute path of the glassvm binary under test
 #   GUESTS       absolute path of the directory with the built guests (*.elf)
 #   SRCDIR       absolute path of the source tree (expected outputs, helpers)
 #   TEST_TMPDIR  a fresh, empty directory, which is also the working directory;
 #                removed after a pass, kept after a failure for a look inside
+#   GLASSVM_PAGING  the scheme of this run (empty for a run-once test), which
+#                lib.inc's run_emulator passes to glassvm as -paging
+#   GUEST_PAGING the whole list of schemes
 #   stdin is /dev/null, and the script runs under a time limit of
 #   GUEST_TEST_TIMEOUT seconds (default 300), after which it fails.
 # It is run directly when it is executable (its #! line chooses the shell),
@@ -19,8 +28,9 @@
 #   0 = pass, 77 = skip (say why on the last line: "qemu-system-i386 not
 #   installed"), anything else = fail.
 #
-# Output: one line per test, "PASS name", "SKIP name" or "FAIL name" (after a
-# failure, the script's output follows), and at the very end exactly
+# Output: one line per test and scheme, "PASS name[scheme]", "SKIP name[scheme]"
+# or "FAIL name[scheme]" ("PASS name" for a run-once test; after a failure, the
+# script's output follows), and at the very end exactly
 #   guest-tests: N passed, M failed, K skipped
 # The exit status is 1 when a test failed, 0 otherwise.
 
@@ -63,7 +73,12 @@ else
     done
 fi
 
-export GLASSVM GUESTS SRCDIR
+GUEST_PAGING=${GUEST_PAGING:-native ept}
+for s in $GUEST_PAGING; do
+    case $s in native|shadow|ept) ;; *) die "GUEST_PAGING: '$s' is not a paging scheme (native, shadow, ept)" ;; esac
+done
+
+export GLASSVM GUESTS SRCDIR GUEST_PAGING
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/glassvm-guest-tests.XXXXXX") ||
     die "cannot create a temporary directory"
@@ -72,17 +87,33 @@ passed=0
 failed=0
 skipped=0
 
-for t in "$@"; do
-    name=$(basename "$t" .sh)
-    TEST_TMPDIR="$work/$name"
-    out="$work/$name.out"
-    mkdir -p "$TEST_TMPDIR"
-    export TEST_TMPDIR
-
-    if [ -x "$t" ]; then
-        run="$t"
+# The schemes the test script $1 runs under, or "once": a single run, no -paging.
+schemes_of() {
+    case $(basename "$GLASSVM") in
+    glassvm*) ;;
+    *) echo once; return ;;
+    esac
+    if grep -q '^# run-guest-tests: once' "$1"; then
+        echo once
     else
-        run="sh $t"
+        echo "$GUEST_PAGING"
+    fi
+}
+
+# run_test SCRIPT NAME SCHEME: one run, its verdict line, and the counts.
+run_test() {
+    script=$1
+    GLASSVM_PAGING=$3
+    TEST_TMPDIR="$work/$2${3:+-$3}"
+    out="$TEST_TMPDIR.out"
+    label="$2${3:+[$3]}"
+    mkdir -p "$TEST_TMPDIR"
+    export TEST_TMPDIR GLASSVM_PAGING
+
+    if [ -x "$script" ]; then
+        run="$script"
+    else
+        run="sh $script"
     fi
     # $with_limit and $run are word lists on purpose (no spaces in paths:
     # configure refuses them).
@@ -92,12 +123,12 @@ for t in "$@"; do
 
     case $st in
     0)
-        echo "PASS $name"
+        echo "PASS $label"
         passed=$((passed + 1))
         rm -rf "$TEST_TMPDIR" "$out"
         ;;
     77)
-        echo "SKIP $name"
+        echo "SKIP $label"
         # The script's last line says why.
         reason=$(grep -v '^[[:space:]]*$' "$out" | tail -n 1)
         [ -n "$reason" ] && echo "    $reason"
@@ -110,19 +141,27 @@ for t in "$@"; do
         else
             why="exit status $st"
         fi
-        echo "FAIL $name ($why)"
+        echo "FAIL $label ($why)"
         lines=$(wc -l < "$out")
         if [ "$lines" -gt 200 ]; then
-            echo "---- output of $name (last 200 of $lines lines; all of it in $out)"
+            echo "---- output of $label (last 200 of $lines lines; all of it in $out)"
             tail -n 200 "$out"
         else
-            echo "---- output of $name"
+            echo "---- output of $label"
             cat "$out"
         fi
-        echo "---- end of $name (files kept in $TEST_TMPDIR)"
+        echo "---- end of $label (files kept in $TEST_TMPDIR)"
         failed=$((failed + 1))
         ;;
     esac
+}
+
+for t in "$@"; do
+    name=$(basename "$t" .sh)
+    for scheme in $(schemes_of "$t"); do
+        [ "$scheme" = once ] && scheme=
+        run_test "$t" "$name" "$scheme"
+    done
 done
 
 # Keep the work directory only if a failed test left something in it.

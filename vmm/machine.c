@@ -18,6 +18,7 @@
 #include "vmm/vmm.h"
 #include "mmu/ept.h"
 #include "mmu/hostmem.h"
+#include "mmu/shadow.h"
 
 #define RUN_SLICE 10000000ull  /* instructions between looks at the host */
 
@@ -108,7 +109,14 @@ static int create_hypervisor(struct machine *m)
 			return -1;
 		}
 	}
-	vmm_init(&m->vmm, m->cpu, &m->io, m->pm, m->opts->paging, m->ept);
+	if (m->opts->paging == PAGING_SHADOW) {
+		m->shadow = shadow_create(m->host, m->pm);
+		if (!m->shadow) {
+			fprintf(stderr, "glassvm: out of memory for the shadow page tables\n");
+			return -1;
+		}
+	}
+	vmm_init(&m->vmm, m->cpu, &m->io, m->pm, m->opts->paging, m->ept, m->shadow);
 	return 0;
 }
 
@@ -154,6 +162,7 @@ void machine_destroy(struct machine *m)
 	cpu_destroy(m->cpu);
 	mmu_destroy(m->mmu);
 	ept_destroy(m->ept);
+	shadow_destroy(m->shadow);
 	physmem_destroy(m->pm);
 	hostmem_destroy(m->host);
 	free(m->bios);  /* after the physmem that maps it */

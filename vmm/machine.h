@@ -28,6 +28,7 @@ struct machine {
 	struct vmm vmm;            /* the hypervisor, unless -paging native */
 	struct hostmem *host;      /* host-physical memory under a hypervisor, else NULL */
 	struct ept *ept;           /* -paging ept */
+	struct shadow *shadow;     /* -paging shadow */
 	uint8_t *bios;             /* the -bios image, mapped as ROM; NULL without */
 	bool reset_requested;      /* a device asked for a reset: the run stops for it */
 	double wall_seconds;

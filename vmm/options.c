@@ -42,9 +42,14 @@ static void usage(void)
 	       "  -device isa-debug-exit[,iobase=ADDR][,iosize=SIZE]\n"
 	       "                    a write of V to the port exits with status (V<<1)|1\n"
 	       "  -no-reboot        exit instead of rebooting on a triple fault\n"
-	       "  -paging SCHEME    native (no hypervisor), or a guest under one with ept\n"
-	       "                    (the default); shadow is not implemented yet\n"
+	       "  -paging SCHEME    native (no hypervisor), or a guest under a hypervisor\n"
+	       "                    with ept (the default) or shadow page tables\n"
+	       "  -compare LIST     run the guest once per scheme in LIST (native,shadow,ept)\n"
+	       "                    and print a table of what each run cost\n"
+	       "  -format FMT       the -compare table as text (default), csv or json\n"
 	       "  -stats FILE       write the run's counters as JSON when it ends\n"
+	       "  -trace-exits FILE one line per VM exit: JSON lines, or CSV if FILE ends in .csv\n"
+	       "  -cost FILE        cost-model values, \"key = value\" lines (docs/paging.md)\n"
 	       "  -version          print the version\n"
 	       "  -h, -help         print this help\n\n"
 	       "See docs/usage.md for details.\n", DEFAULT_RAM_MIB);
@@ -124,6 +129,76 @@ static int parse_device(struct options *o, const char *opt, const char *arg)
 	return rc;
 }
 
+/* A paging scheme, for -paging and -compare; -1 after an error. */
+static int parse_scheme(const char *opt, const char *name)
+{
+	int s = paging_scheme_by_name(name);
+
+	if (s < 0)
+		error(opt, "'%s' is not a paging scheme (native, shadow, ept)", name);
+	return s;
+}
+
+static bool is_listed(const struct options *o, int scheme)
+{
+	for (unsigned k = 0; k < o->n_compare; k++)
+		if (o->compare[k] == scheme)
+			return true;
+	return false;
+}
+
+/* -compare native,ept[,shadow]: each scheme once, in the order given. */
+static int parse_compare(struct options *o, const char *opt, const char *arg)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+	int rc = 0;
+
+	o->n_compare = 0;
+	for (tok = strtok_r(copy, ",", &save); rc == 0 && tok; tok = strtok_r(NULL, ",", &save)) {
+		int s = parse_scheme(opt, tok);
+
+		if (s < 0) {
+			rc = -1;
+		} else if (is_listed(o, s)) {
+			error(opt, "'%s' is listed twice", tok);
+			rc = -1;
+		} else {
+			o->compare[o->n_compare++] = s;
+		}
+	}
+	free(copy);
+	if (rc == 0 && o->n_compare == 0) {
+		error(opt, "no paging scheme listed (say which: native,ept)");
+		rc = -1;
+	}
+	return rc;
+}
+
+static int parse_format(struct options *o, const char *opt, const char *arg)
+{
+	static const char *const names[] = { [FORMAT_TEXT] = "text", [FORMAT_CSV] = "csv",
+					     [FORMAT_JSON] = "json" };
+
+	for (int f = FORMAT_TEXT; f <= FORMAT_JSON; f++)
+		if (!strcmp(arg, names[f])) {
+			o->format = f;
+			return 0;
+		}
+	error(opt, "'%s' is not a table format (text, csv, json)", arg);
+	return -1;
+}
+
+static int load_cost(struct options *o, const char *opt, const char *arg)
+{
+	char err[512];
+
+	if (cost_model_load(&o->cost, arg, err, sizeof(err))) {
+		error(opt, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
 static bool is_backend_spec(const char *s)
 {
 	return !strcmp(s, "stdio") || !strcmp(s, "none") || !strcmp(s, "null") ||
@@ -158,24 +233,27 @@ static int handle_arg_option(struct options *o, const char *name, const char *op
 	} else if (!strcmp(name, "device")) {
 		return parse_device(o, opt, arg);
 	} else if (!strcmp(name, "paging")) {
-		o->paging = paging_scheme_by_name(arg);
-		if (o->paging < 0) {
-			error(opt, "'%s' is not a paging scheme (native, shadow, ept)", arg);
+		o->paging = parse_scheme(opt, arg);
+		o->paging_given = true;
+		if (o->paging < 0)
 			return -1;
-		}
-		if (o->paging == PAGING_SHADOW) {
-			error(opt, "shadow paging is not implemented yet (native and ept are)");
-			return -1;
-		}
 	} else if (!strcmp(name, "stats")) {
 		o->stats = arg;
+	} else if (!strcmp(name, "trace-exits")) {
+		o->trace_exits = arg;
+	} else if (!strcmp(name, "cost")) {
+		return load_cost(o, opt, arg);
+	} else if (!strcmp(name, "compare")) {
+		return parse_compare(o, opt, arg);
+	} else if (!strcmp(name, "format")) {
+		return parse_format(o, opt, arg);
 	}
 	return 0;
 }
 
 static const char *const arg_options[] = {
 	"bios", "kernel", "append", "m", "serial", "debugcon", "display", "device", "paging", "stats",
-	NULL
+	"trace-exits", "cost", "compare", "format", NULL
 };
 
 static bool takes_arg(const char *name)
@@ -184,6 +262,29 @@ static bool takes_arg(const char *name)
 		if (!strcmp(name, arg_options[k]))
 			return true;
 	return false;
+}
+
+static bool on_stdout(const char *backend)
+{
+	return backend && !strcmp(backend, "stdio");
+}
+
+/* -compare runs the guest once per scheme it lists and prints a table. */
+static int check_compare(const struct options *o)
+{
+	if (!o->n_compare && o->format != FORMAT_DEFAULT)
+		error("-format", "only -compare prints a table (add -compare native,ept)");
+	else if (o->n_compare && o->paging_given)
+		error("-compare", "runs every scheme it lists: leave out -paging");
+	else if (o->n_compare && (o->stats || o->trace_exits))
+		error("-compare", "-stats and -trace-exits record one run: use them with -paging");
+	else if (o->n_compare && o->format > FORMAT_TEXT &&
+		 (on_stdout(o->serial) || on_stdout(o->debugcon)))
+		error("-format", "the table goes to standard output, so the guest's console "
+		      "cannot: add -serial none (or file:PATH)");
+	else
+		return 0;
+	return -1;
 }
 
 /* Something to boot, and only one thing: QEMU hands a -kernel to the BIOS
@@ -204,7 +305,7 @@ static enum parse_result check_boot_source(const struct options *o)
 enum parse_result options_parse(struct options *o, int argc, char **argv)
 {
 	*o = (struct options){ .ram_bytes = (uint64_t)DEFAULT_RAM_MIB << 20, .serial = "stdio",
-			       .paging = PAGING_EPT,
+			       .paging = PAGING_EPT, .cost = cost_model_default,
 			       .debug_exit_base = 0x501, .debug_exit_size = 2 };
 
 	for (int k = 1; k < argc; k++) {
@@ -238,5 +339,5 @@ enum parse_result options_parse(struct options *o, int argc, char **argv)
 			return PARSE_ERROR;
 		}
 	}
-	return check_boot_source(o);
+	return check_compare(o) ? PARSE_ERROR : check_boot_source(o);
 }

@@ -8,6 +8,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmm/costmodel.h"
+
+#define MAX_COMPARE 3              /* native, shadow, ept */
+
+/* How -compare prints its table; FORMAT_DEFAULT: -format not given (text). */
+enum table_format { FORMAT_DEFAULT, FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };
+
 struct options {
 	const char *bios;          /* -bios FILE: a ROM image, booted at the reset vector */
 	const char *kernel;
@@ -20,6 +27,12 @@ struct options {
 	bool no_reboot;
 	const char *stats;         /* -stats FILE */
 	int paging;                /* -paging: enum paging_scheme (vmm/vmm.h) */
+	bool paging_given;         /* -paging was on the command line */
+	const char *trace_exits;   /* -trace-exits FILE */
+	struct cost_model cost;    /* the defaults, with -cost FILE's values */
+	int compare[MAX_COMPARE];  /* -compare: the schemes to run, in order */
+	unsigned n_compare;        /* 0: no -compare, one run */
+	enum table_format format;  /* -format */
 };
 
 enum parse_result { PARSE_RUN, PARSE_EXIT_OK, PARSE_ERROR };

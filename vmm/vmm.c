@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "mmu/shadow.h"
 #include "vmm/vmm.h"
 
 static const char *const scheme_names[] = { "native", "shadow", "ept" };
@@ -37,11 +38,14 @@ static void set_controls(struct vmcs *vmcs, enum paging_scheme scheme)
 		vmcs->cr3_load_exiting = true;
 		vmcs->invlpg_exiting = true;
 		vmcs->exception_bitmap = 1u << 14;  /* #PF */
+		/* Bits that change how the guest's tables read: PE, WP, PG; PSE, PGE. */
+		vmcs->cr0_guest_host_mask = 0x80010001u;
+		vmcs->cr4_guest_host_mask = 0x00000090u;
 	}
 }
 
 void vmm_init(struct vmm *v, struct cpu *c, struct ioport_bus *io, struct physmem *pm,
-	      enum paging_scheme scheme, struct ept *ept)
+	      enum paging_scheme scheme, struct ept *ept, struct shadow *shadow)
 {
 	memset(v, 0, sizeof(*v));
 	v->cpu = c;
@@ -49,6 +53,7 @@ void vmm_init(struct vmm *v, struct cpu *c, struct ioport_bus *io, struct physme
 	v->pm = pm;
 	v->scheme = scheme;
 	v->ept = ept;
+	v->shadow = shadow;
 	vmm_reset(v);
 	c->vmcs = &v->vmcs;
 }
@@ -58,6 +63,10 @@ void vmm_reset(struct vmm *v)
 {
 	set_controls(&v->vmcs, v->scheme);
 	v->vmcs.ept = v->ept;
+	v->vmcs.shadow = v->shadow;
+	v->vmcs.shadow_root = HOSTMEM_NO_FRAME;  /* made at the first fault */
+	if (v->shadow)
+		shadow_flush_all(v->shadow);
 	v->interrupt_pending = false;
 	v->guest_stopped = false;
 }
@@ -83,6 +92,9 @@ static const exit_handler handlers[NR_EXIT_REASONS] = {
 	[EXIT_WRMSR] = exit_msr,
 	[EXIT_EPT_VIOLATION] = exit_ept_violation,
 	[EXIT_EPT_MISCONFIG] = exit_ept_misconfig,
+	[EXIT_EXCEPTION_NMI] = exit_exception,
+	[EXIT_CR_ACCESS] = exit_cr_access,
+	[EXIT_INVLPG] = exit_invlpg,
 };
 
 /* Per-detail counts: which port, which control register, which MSR access. */
@@ -100,13 +112,53 @@ static void count_exit(struct exit_counters *e, const struct vmcs *vmcs)
 	}
 }
 
+/* SDM Vol. 3A, table 6-5, as a hypervisor applies it to an event it must
+ * re-inject and an exception its handler raised meanwhile. */
+static bool contributory(unsigned vector)
+{
+	return vector == 0 || (vector >= 10 && vector <= 13);
+}
+
+/*
+ * The exit interrupted the delivery of an event: deliver it again (as KVM
+ * does after every exit).  If the handler has meanwhile raised an exception
+ * for the guest (a true page fault while pushing the frame), the two combine
+ * as on bare metal: into a double fault, or, from a double fault, shutdown.
+ */
+static void complete_interrupted_delivery(struct vmm *v)
+{
+	uint32_t idt = v->vmcs.idt_vectoring_info;
+	uint32_t raised = v->vmcs.entry_interruption_info;
+	unsigned first = INTR_INFO_VECTOR(idt), second = INTR_INFO_VECTOR(raised);
+
+	if (!(idt & INTR_INFO_VALID))
+		return;
+	v->vmcs.idt_vectoring_info = 0;
+	if (!(raised & INTR_INFO_VALID)) {
+		v->vmcs.entry_interruption_info = idt;
+		v->vmcs.entry_exception_error = v->vmcs.idt_vectoring_error;
+		return;
+	}
+	if (INTR_INFO_TYPE(idt) != INTR_HW_EXCEPTION)
+		return;  /* the new exception is delivered; the interrupt comes again */
+	if (first == 8) {
+		v->guest_stopped = true;  /* a fault while delivering #DF: shutdown */
+		return;
+	}
+	if ((contributory(first) || first == 14) && (contributory(second) || second == 14) &&
+	    !(contributory(first) && second == 14))
+		vmm_inject(v, 8, INTR_HW_EXCEPTION, true, 0);
+}
+
 void vmm_handle_exit(struct vmm *v)
 {
 	exit_handler h = v->vmcs.exit_reason < NR_EXIT_REASONS ? handlers[v->vmcs.exit_reason] : NULL;
 
 	count_exit(&v->exits, &v->vmcs);
+	vmm_account_exit(v);
 	if (h)
 		h(v);
 	else
 		v->guest_stopped = true;  /* an exit this hypervisor cannot handle */
+	complete_interrupted_delivery(v);
 }

@@ -33,6 +33,8 @@ struct exit_counters {
 
 struct physmem;
 struct ept;
+struct cost_model;
+struct exit_trace;
 
 struct vmm {
 	struct vmcs vmcs;
@@ -40,9 +42,16 @@ struct vmm {
 	struct ioport_bus *io;
 	struct physmem *pm;        /* the guest's RAM, placed in host-physical memory */
 	struct ept *ept;           /* under PAGING_EPT: guest-physical -> host-physical */
+	struct shadow *shadow;     /* under PAGING_SHADOW: the shadow page tables */
+	uint64_t shadow_fills, shadow_true_faults, shadow_table_writes;
 	uint64_t ept_pages_mapped; /* guest pages the EPT has been given so far */
 	enum paging_scheme scheme;
 	struct exit_counters exits;
+	/* Each exit's charge and trace line (vmm/exit_account.c): the cost
+	 * model (NULL: the defaults) and the -trace-exits file (NULL: none). */
+	const struct cost_model *cost;
+	struct exit_trace *trace;
+	uint64_t exit_cycles;      /* modeled cycles charged to exits so far */
 	/* An interrupt acknowledged at an exit, waiting for the guest's window. */
 	bool interrupt_pending;
 	unsigned pending_vector;
@@ -51,13 +60,16 @@ struct vmm {
 };
 
 /* Put CPU under a hypervisor for SCHEME (not PAGING_NATIVE), with the EPT
- * EPT under PAGING_EPT (else NULL). */
+ * under PAGING_EPT, the shadow tables under PAGING_SHADOW (else NULL). */
 void vmm_init(struct vmm *v, struct cpu *c, struct ioport_bus *io, struct physmem *pm,
-	      enum paging_scheme scheme, struct ept *ept);
+	      enum paging_scheme scheme, struct ept *ept, struct shadow *shadow);
 /* After a machine reset: controls as at creation, nothing pending. */
 void vmm_reset(struct vmm *v);
 /* Handle the exit recorded in the VMCS; the guest may then be resumed. */
 void vmm_handle_exit(struct vmm *v);
+/* Charge the exit in the VMCS to the cost model and trace it, before its
+ * handler runs (vmm/exit_account.c). */
+void vmm_account_exit(struct vmm *v);
 
 /* Handlers (vmm/exit_*.c), one per kind of exit. */
 void exit_io(struct vmm *v);
@@ -70,6 +82,9 @@ void exit_interrupt_window(struct vmm *v);
 void exit_triple_fault(struct vmm *v);
 void exit_ept_violation(struct vmm *v);
 void exit_ept_misconfig(struct vmm *v);
+void exit_exception(struct vmm *v);
+void exit_cr_access(struct vmm *v);
+void exit_invlpg(struct vmm *v);
 
 /* Queue an event for the next VM entry (SDM 26.6), for the handlers. */
 void vmm_inject(struct vmm *v, unsigned vector, enum intr_type type, bool has_error, uint32_t error);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # cmdline.sh - glassvm refuses bad command lines and bad kernels with exit status 1 and
 # a clear message on stderr. QEMU words its errors differently, so this needs glassvm.
+# run-guest-tests: once (the same under every paging scheme)
 . "$(dirname "$0")/lib.inc"
 
 case $(basename "$GLASSVM") in
@@ -51,6 +52,16 @@ rejects "missing BIOS" "/nonexistent/bios.bin" $BOOT -bios /nonexistent/bios.bin
 rejects "BIOS not a multiple of 64 KiB" "64 KiB" $BOOT -bios "$NOT_ELF"
 rejects "-bios with -kernel" "not supported" $BOOT -bios "$NOT_ELF" -kernel "$HELLO"
 [ "$(wc -l <"$ERR")" -eq 1 ] || fail "-bios with -kernel: stderr has $(wc -l <"$ERR") lines, expected 1"
+
+# The options of the paging comparisons (docs/paging.md).
+echo "walk_ref = twenty" >"$SCRATCH/bad.cost"
+rejects "-cost with a bad value" "bad.cost:1: .*twenty" -cost "$SCRATCH/bad.cost" $BOOT -kernel "$HELLO"
+[ "$(wc -l <"$ERR")" -eq 1 ] || fail "-cost: stderr has $(wc -l <"$ERR") lines, expected 1"
+rejects "-trace-exits into a missing directory" "/nonexistent/" -trace-exits /nonexistent/t.csv \
+    $BOOT -kernel "$HELLO"
+rejects "unknown scheme in -compare" "not a paging scheme" -compare native,bogus $BOOT -kernel "$HELLO"
+rejects "-compare with -paging" "-paging" -compare native,ept -paging ept $BOOT -kernel "$HELLO"
+rejects "-format without -compare" "-compare" -format json $BOOT -kernel "$HELLO"
 
 run -version
 [ "$STATUS" -eq 0 ] || fail "-version: exit status $STATUS, expected 0"

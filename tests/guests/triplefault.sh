@@ -2,6 +2,7 @@
 # triplefault.sh - a guest that triple-faults (guests/tfault): with -no-reboot the run
 # ends at the first shutdown; without it the machine reboots, and since the guest does
 # exactly the same again, glassvm stops instead of rebooting forever.
+# run-guest-tests: once (the same under every paging scheme)
 . "$(dirname "$0")/lib.inc"
 
 case "$(basename "$GLASSVM")" in

@@ -41,7 +41,7 @@ static void setup(void)
 	bus = (struct ioport_bus){ .n = 0 };
 	ioport_register(&bus, 0x60, 1, &dev_ops, NULL);
 	ioport_register(&bus, 0x80, 1, &dev_ops, NULL);
-	vmm_init(&vmm, cpu, &bus, pm, PAGING_EPT, NULL);  /* exits only: no EPT */
+	vmm_init(&vmm, cpu, &bus, pm, PAGING_EPT, NULL, NULL);  /* exits only: no EPT */
 	last_write = writes = 0;
 }
 
