@@ -8,10 +8,12 @@
 
 /*
  * The host address of GPA (and its host-physical address in *HPA),
- * translating through the EPT if there is one; the EPT's references are
- * added to the walk's.
+ * translating through the EPT if there is one.  A new reference adds the
+ * EPT's references to the walk's (and to its trace); a REUSE does not: it
+ * only checks the permission of the translation the walk already made.
  */
-static uint8_t *locate(struct gpa_access *ga, uint64_t gpa, unsigned ept_access, uint64_t *hpa)
+static uint8_t *locate(struct gpa_access *ga, uint64_t gpa, unsigned ept_access, uint64_t *hpa,
+		       bool reuse)
 {
 	uint64_t before;
 
@@ -24,8 +26,12 @@ static uint8_t *locate(struct gpa_access *ga, uint64_t gpa, unsigned ept_access,
 	 * the EPT sees it, as physmem does natively. */
 	gpa = physmem_bus_addr(ga->pm, gpa);
 	before = ga->ept->refs;
-	ga->ept_result = ept_translate(ga->ept, gpa, ept_access, hpa, ga->trace, &ga->ept_fault);
-	ga->refs += ga->ept->refs - before;
+	ga->ept_result = ept_translate(ga->ept, gpa, ept_access, hpa, reuse ? NULL : ga->trace,
+				       &ga->ept_fault);
+	if (reuse)
+		ga->ept->refs = before;
+	else
+		ga->refs += ga->ept->refs - before;
 	return ga->ept_result == EPT_OK ? hostmem_ptr(ga->pm->host, *hpa) : NULL;
 }
 
@@ -33,7 +39,7 @@ bool gpa_read_entry(struct gpa_access *ga, uint64_t gpa, enum walk_ref_kind kind
 		    unsigned level, uint32_t *value)
 {
 	uint64_t hpa;
-	uint8_t *p = locate(ga, gpa, EPT_R, &hpa);
+	uint8_t *p = locate(ga, gpa, EPT_R, &hpa, false);
 
 	if (ga->ept_result != EPT_OK)
 		return false;
@@ -46,7 +52,8 @@ bool gpa_read_entry(struct gpa_access *ga, uint64_t gpa, enum walk_ref_kind kind
 }
 
 /* The processor sets accessed and dirty bits with a locked write to the
- * entry (SDM Vol. 3A, 4.8); under EPT that write needs write permission. */
+ * entry it has just read (SDM Vol. 3A, 4.8): no new reference, but under
+ * EPT that write needs write permission on the page. */
 bool gpa_set_entry_bits(struct gpa_access *ga, uint64_t gpa, uint32_t old, uint32_t bits)
 {
 	uint32_t v = old | bits;
@@ -55,7 +62,7 @@ bool gpa_set_entry_bits(struct gpa_access *ga, uint64_t gpa, uint32_t old, uint3
 
 	if (v == old)
 		return true;
-	p = locate(ga, gpa, EPT_W, &hpa);
+	p = locate(ga, gpa, EPT_W, &hpa, true);
 	if (ga->ept_result != EPT_OK)
 		return false;
 	if (p) {
@@ -69,5 +76,5 @@ uint8_t *gpa_host_ptr(struct gpa_access *ga, uint64_t gpa, unsigned ept_access)
 {
 	uint64_t hpa;
 
-	return locate(ga, gpa, ept_access, &hpa);
+	return locate(ga, gpa, ept_access, &hpa, false);
 }
