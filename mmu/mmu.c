@@ -11,8 +11,17 @@ struct mmu *mmu_create(struct physmem *pm)
 		return NULL;
 	m->pm = pm;
 	m->tlb[TLB_SUPERVISOR].pm = m->tlb[TLB_USER].pm = pm;
-	mmu_flush(m, false);
+	mmu_set_tlb_entries(m, TLB_DEFAULT_ENTRIES);
 	return m;
+}
+
+int mmu_set_tlb_entries(struct mmu *m, unsigned entries)
+{
+	if (entries == 0 || entries > TLB_MAX_ENTRIES || (entries & (entries - 1)))
+		return -1;
+	m->tlb[TLB_SUPERVISOR].mask = m->tlb[TLB_USER].mask = entries - 1;
+	mmu_flush(m, false);
+	return 0;
 }
 
 void mmu_destroy(struct mmu *m)

@@ -21,6 +21,8 @@ struct mmu {
 
 struct mmu *mmu_create(struct physmem *pm);
 void mmu_destroy(struct mmu *m);
+/* TLB size: a power of two up to TLB_MAX_ENTRIES; -1 otherwise. */
+int mmu_set_tlb_entries(struct mmu *m, unsigned entries);
 void mmu_flush(struct mmu *m, bool keep_global);
 void mmu_flush_page(struct mmu *m, uint32_t lin);
 /* Decoded code now covers LEN bytes at PHYS (see cpu/exec.c): stores to

@@ -14,7 +14,7 @@ void tlb_flush(struct tlb *t, bool keep_global)
 {
 	bool large_left = false;
 
-	for (unsigned i = 0; i < TLB_ENTRIES; i++) {
+	for (unsigned i = 0; i <= t->mask; i++) {
 		if (!(keep_global && t->e[i].global))
 			tlb_invalidate(&t->e[i]);
 		large_left |= t->e[i].large;
@@ -40,14 +40,14 @@ void tlb_flush_page(struct tlb *t, uint32_t lin)
 		tlb_invalidate(e);
 	if (!t->has_large)
 		return;
-	for (unsigned i = 0; i < TLB_ENTRIES; i++)
+	for (unsigned i = 0; i <= t->mask; i++)
 		if (t->e[i].large && entry_maps(&t->e[i], lin, 0xffc00000u))
 			tlb_invalidate(&t->e[i]);
 }
 
 void tlb_protect_code(struct tlb *t, uint32_t phys)
 {
-	for (unsigned i = 0; i < TLB_ENTRIES; i++)
+	for (unsigned i = 0; i <= t->mask; i++)
 		if (t->e[i].phys == phys)
 			t->e[i].wtag = TLB_INVALID;
 }

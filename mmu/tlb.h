@@ -22,8 +22,10 @@
 
 #include "mmu/physmem.h"
 
-#define TLB_BITS    10
-#define TLB_ENTRIES (1u << TLB_BITS)
+/* Entries per TLB: a power of two, set per machine (-tlb-entries) so that
+ * miss counts can be compared for TLBs of different reach. */
+#define TLB_DEFAULT_ENTRIES 1024
+#define TLB_MAX_ENTRIES     4096
 #define TLB_INVALID 1u  /* never equal to a page-aligned linear address */
 
 struct tlb_entry {
@@ -37,14 +39,15 @@ struct tlb_entry {
 };
 
 struct tlb {
-	struct tlb_entry e[TLB_ENTRIES];
+	struct tlb_entry e[TLB_MAX_ENTRIES];
+	uint32_t mask;        /* entries in use - 1 */
 	struct physmem *pm;   /* the memory whose pages it holds */
 	bool has_large;       /* some entry may be a piece of a 4 MiB page */
 };
 
 static inline struct tlb_entry *tlb_entry(struct tlb *t, uint32_t lin)
 {
-	return &t->e[(lin >> PAGE_SHIFT) & (TLB_ENTRIES - 1)];
+	return &t->e[(lin >> PAGE_SHIFT) & t->mask];
 }
 
 void tlb_flush(struct tlb *t, bool keep_global);

@@ -139,6 +139,8 @@ struct machine *machine_create(const struct options *opts)
 		return NULL;
 	}
 	m->mmu = m->pm ? mmu_create(m->pm) : NULL;
+	if (m->mmu)
+		mmu_set_tlb_entries(m->mmu, opts->tlb_entries);
 	m->cpu = m->mmu ? cpu_create(m->mmu, (struct io_bus){ ioport_read, ioport_write, &m->io }) : NULL;
 	if (!m->cpu) {
 		fprintf(stderr, "glassvm: out of memory for %llu MiB of guest RAM\n",

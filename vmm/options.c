@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "mmu/tlb.h"
 #include "vmm/options.h"
 #include "vmm/vmm.h"
 
@@ -44,6 +45,7 @@ static void usage(void)
 	       "  -no-reboot        exit instead of rebooting on a triple fault\n"
 	       "  -paging SCHEME    native (no hypervisor), or a guest under a hypervisor\n"
 	       "                    with ept (the default) or shadow page tables\n"
+	       "  -tlb-entries N    entries of each soft TLB, a power of two (default %d)\n"
 	       "  -compare LIST     run the guest once per scheme in LIST (native,shadow,ept)\n"
 	       "                    and print a table of what each run cost\n"
 	       "  -format FMT       the -compare table as text (default), csv or json\n"
@@ -52,7 +54,7 @@ static void usage(void)
 	       "  -cost FILE        cost-model values, \"key = value\" lines (docs/paging.md)\n"
 	       "  -version          print the version\n"
 	       "  -h, -help         print this help\n\n"
-	       "See docs/usage.md for details.\n", DEFAULT_RAM_MIB);
+	       "See docs/usage.md for details.\n", DEFAULT_RAM_MIB, TLB_DEFAULT_ENTRIES);
 }
 
 /* QEMU's -m: a number of MiB, or with a suffix K, M, G, T; "size=" allowed. */
@@ -232,6 +234,14 @@ static int handle_arg_option(struct options *o, const char *name, const char *op
 		}
 	} else if (!strcmp(name, "device")) {
 		return parse_device(o, opt, arg);
+	} else if (!strcmp(name, "tlb-entries")) {
+		char *end;
+		unsigned long n = strtoul(arg, &end, 0);
+		if (*end || !*arg || n == 0 || n > TLB_MAX_ENTRIES || (n & (n - 1))) {
+			error(opt, "'%s' is not a TLB size (a power of two from 1 to %u)", arg, TLB_MAX_ENTRIES);
+			return -1;
+		}
+		o->tlb_entries = n;
 	} else if (!strcmp(name, "paging")) {
 		o->paging = parse_scheme(opt, arg);
 		o->paging_given = true;
@@ -253,7 +263,7 @@ static int handle_arg_option(struct options *o, const char *name, const char *op
 
 static const char *const arg_options[] = {
 	"bios", "kernel", "append", "m", "serial", "debugcon", "display", "device", "paging", "stats",
-	"trace-exits", "cost", "compare", "format", NULL
+	"trace-exits", "cost", "compare", "format", "tlb-entries", NULL
 };
 
 static bool takes_arg(const char *name)
@@ -305,7 +315,7 @@ static enum parse_result check_boot_source(const struct options *o)
 enum parse_result options_parse(struct options *o, int argc, char **argv)
 {
 	*o = (struct options){ .ram_bytes = (uint64_t)DEFAULT_RAM_MIB << 20, .serial = "stdio",
-			       .paging = PAGING_EPT, .cost = cost_model_default,
+			       .paging = PAGING_EPT, .tlb_entries = TLB_DEFAULT_ENTRIES, .cost = cost_model_default,
 			       .debug_exit_base = 0x501, .debug_exit_size = 2 };
 
 	for (int k = 1; k < argc; k++) {
