@@ -79,10 +79,46 @@ static uint64_t take_frame(struct hostmem *hm, enum hostmem_owner owner)
 	return hpa;
 }
 
-int hostmem_place_guest(struct hostmem *hm, uint64_t guest_pages, bool scatter, uint64_t *p2m)
+/*
+ * Scatter guest RAM in runs of CHUNK frames: each aligned run of guest
+ * pages lands on an aligned run of host frames, the runs in a shuffled
+ * order.  That is what a 2 MiB EPT mapping needs (contiguous, aligned host
+ * memory behind each 2 MiB of guest memory), and still not the identity.
+ */
+static int place_in_chunks(struct hostmem *hm, uint64_t guest_pages, uint64_t chunk, uint64_t *p2m)
+{
+	uint64_t host_chunks = (hm->size >> PAGE_SHIFT) / chunk;
+	uint64_t guest_chunks = (guest_pages + chunk - 1) / chunk, *order, state = SCATTER_SEED;
+
+	if (guest_chunks > host_chunks || !(order = malloc(host_chunks * sizeof(*order))))
+		return -1;
+	for (uint64_t i = 0; i < host_chunks; i++)
+		order[i] = i;
+	for (uint64_t i = host_chunks; i > 1; i--) {
+		uint64_t j = next_random(&state) % i, t = order[i - 1];
+		order[i - 1] = order[j];
+		order[j] = t;
+	}
+	for (uint64_t n = 0; n < guest_pages; n++) {
+		p2m[n] = (order[n / chunk] * chunk + n % chunk) << PAGE_SHIFT;
+		hm->owner[p2m[n] >> PAGE_SHIFT] = HOSTMEM_GUEST;
+	}
+	free(order);
+	/* The frames left over are the hypervisor's. */
+	hm->nr_free = 0;
+	for (uint64_t f = hm->size >> PAGE_SHIFT; f-- > 0;)
+		if (hm->owner[f] == HOSTMEM_FREE)
+			hm->free[hm->nr_free++] = f << PAGE_SHIFT;
+	hm->guest_frames = guest_pages;
+	return 0;
+}
+
+int hostmem_place_guest(struct hostmem *hm, uint64_t guest_pages, unsigned scatter, uint64_t *p2m)
 {
 	if (hm->guest_frames || hm->vmm_frames || guest_pages > hm->nr_free)
 		return -1;
+	if (scatter > 1)
+		return place_in_chunks(hm, guest_pages, scatter, p2m);
 	if (scatter)
 		shuffle_free(hm);
 	for (uint64_t n = 0; n < guest_pages; n++)

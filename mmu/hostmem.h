@@ -49,12 +49,15 @@ static inline uint8_t *hostmem_ptr(struct hostmem *hm, uint64_t hpa)
 /*
  * Give GUEST_PAGES frames to guest RAM and write their HPAs to
  * P2M[0..GUEST_PAGES-1], the hypervisor's "physical to machine" table.
- * Without SCATTER, page n gets frame n (GPA == HPA); with it, the frames are
+ * SCATTER 0: page n gets frame n (GPA == HPA).  SCATTER 1: the frames are
  * drawn in an order shuffled by a fixed seed, so every run gets the same
- * layout.  The frames left over are the VMM's.  Must come first, on a fresh
- * memory; returns -1 otherwise or if there are not enough frames.
+ * layout.  SCATTER n > 1: runs of n pages stay together on aligned runs of n
+ * frames, the runs shuffled (n = 512 for 2 MiB EPT pages).  The frames left
+ * over are the VMM's.  Must come first, on a fresh memory; returns -1
+ * otherwise or if there are not enough frames.
  */
-int hostmem_place_guest(struct hostmem *hm, uint64_t guest_pages, bool scatter, uint64_t *p2m);
+#define HOSTMEM_SCATTER_2M 512
+int hostmem_place_guest(struct hostmem *hm, uint64_t guest_pages, unsigned scatter, uint64_t *p2m);
 
 /* A zeroed frame for a VMM structure: its HPA, or HOSTMEM_NO_FRAME when
  * none is left. */

@@ -19,7 +19,7 @@ struct physmem *physmem_create(uint64_t size)
 	return pm;
 }
 
-struct physmem *physmem_create_in(struct hostmem *host, uint64_t size, bool scatter)
+struct physmem *physmem_create_in(struct hostmem *host, uint64_t size, unsigned scatter)
 {
 	struct physmem *pm = calloc(1, sizeof(*pm));
 

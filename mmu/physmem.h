@@ -62,8 +62,8 @@ struct physmem {
  * memory of its own where GPA == HPA: the native machine. */
 struct physmem *physmem_create(uint64_t size);
 /* The same, with RAM placed in HOST (see hostmem_place_guest: first, on a
- * fresh memory), scattered or not.  HOST must outlive the physmem. */
-struct physmem *physmem_create_in(struct hostmem *host, uint64_t size, bool scatter);
+ * fresh memory; SCATTER as there).  HOST must outlive the physmem. */
+struct physmem *physmem_create_in(struct hostmem *host, uint64_t size, unsigned scatter);
 void physmem_destroy(struct physmem *pm);
 
 /* The host-physical address of RAM at guest-physical GPA, before the A20

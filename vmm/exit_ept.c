@@ -14,11 +14,32 @@
 #include "mmu/physmem.h"
 #include "vmm/vmm.h"
 
+#define SIZE_2M (2ull << 20)
+
+/* A whole 2 MiB of RAM, with no ROM in it, can be one EPT page (28.3.2:
+ * a PDE with bit 7), which the host placed contiguously for us. */
+static bool map_2m(struct vmm *v, uint64_t gpa)
+{
+	uint64_t base = gpa & ~(SIZE_2M - 1);
+
+	if (base + SIZE_2M > v->pm->size)
+		return false;
+	for (uint64_t a = base; a < base + SIZE_2M; a += PAGE_SIZE)
+		if (physmem_rom_at(v->pm, a))
+			return false;
+	if (ept_map_2m(v->vmcs.ept, base, physmem_hpa(v->pm, base), EPT_RWX))
+		return false;
+	v->ept_pages_mapped += SIZE_2M / PAGE_SIZE;
+	return true;
+}
+
 void exit_ept_violation(struct vmm *v)
 {
 	uint64_t gpa = v->vmcs.guest_physical_address & PAGE_MASK;
 	uint64_t hpa = physmem_hpa(v->pm, gpa);
 
+	if (v->ept_2m && map_2m(v, gpa))
+		return;
 	/* RAM a ROM window covers (the BIOS at F0000) is not the guest's to see. */
 	if (physmem_rom_at(v->pm, gpa))
 		hpa = HOSTMEM_NO_FRAME;

@@ -94,8 +94,12 @@ static struct physmem *create_memory(struct machine *m, uint64_t ram)
 {
 	if (m->opts->paging == PAGING_NATIVE)
 		return physmem_create(ram);
-	m->host = hostmem_create(ram + vmm_reserve(ram));
-	return m->host ? physmem_create_in(m->host, ram, true) : NULL;
+	/* 2 MiB EPT pages need RAM in aligned 2 MiB runs of host memory. */
+	bool runs_2m = m->opts->paging == PAGING_EPT && m->opts->ept_2m;
+	uint64_t runs = runs_2m ? (ram + (2u << 20) - 1) & ~((2ull << 20) - 1) : ram;
+
+	m->host = hostmem_create(runs + vmm_reserve(ram));
+	return m->host ? physmem_create_in(m->host, ram, runs_2m ? HOSTMEM_SCATTER_2M : 1) : NULL;
 }
 
 static int create_hypervisor(struct machine *m)
@@ -117,6 +121,7 @@ static int create_hypervisor(struct machine *m)
 		}
 	}
 	vmm_init(&m->vmm, m->cpu, &m->io, m->pm, m->opts->paging, m->ept, m->shadow);
+	m->vmm.ept_2m = m->opts->ept_2m;
 	return 0;
 }
 

@@ -45,6 +45,7 @@ static void usage(void)
 	       "  -no-reboot        exit instead of rebooting on a triple fault\n"
 	       "  -paging SCHEME    native (no hypervisor), or a guest under a hypervisor\n"
 	       "                    with ept (the default) or shadow page tables\n"
+	       "  -ept-pages 4k|2m  the size of the EPT's mappings of guest RAM (default 4k)\n"
 	       "  -tlb-entries N    entries of each soft TLB, a power of two (default %d)\n"
 	       "  -compare LIST     run the guest once per scheme in LIST (native,shadow,ept)\n"
 	       "                    and print a table of what each run cost\n"
@@ -234,6 +235,12 @@ static int handle_arg_option(struct options *o, const char *name, const char *op
 		}
 	} else if (!strcmp(name, "device")) {
 		return parse_device(o, opt, arg);
+	} else if (!strcmp(name, "ept-pages")) {
+		if (strcmp(arg, "4k") && strcmp(arg, "2m")) {
+			error(opt, "'%s' is not an EPT page size (4k or 2m)", arg);
+			return -1;
+		}
+		o->ept_2m = !strcmp(arg, "2m");
 	} else if (!strcmp(name, "tlb-entries")) {
 		char *end;
 		unsigned long n = strtoul(arg, &end, 0);
@@ -263,7 +270,7 @@ static int handle_arg_option(struct options *o, const char *name, const char *op
 
 static const char *const arg_options[] = {
 	"bios", "kernel", "append", "m", "serial", "debugcon", "display", "device", "paging", "stats",
-	"trace-exits", "cost", "compare", "format", "tlb-entries", NULL
+	"trace-exits", "cost", "compare", "format", "tlb-entries", "ept-pages", NULL
 };
 
 static bool takes_arg(const char *name)

@@ -28,6 +28,7 @@ struct options {
 	const char *stats;         /* -stats FILE */
 	int paging;                /* -paging: enum paging_scheme (vmm/vmm.h) */
 	unsigned tlb_entries;      /* -tlb-entries: per privilege, a power of two */
+	bool ept_2m;               /* -ept-pages 2m: map guest RAM in 2 MiB EPT pages */
 	bool paging_given;         /* -paging was on the command line */
 	const char *trace_exits;   /* -trace-exits FILE */
 	struct cost_model cost;    /* the defaults, with -cost FILE's values */

@@ -54,10 +54,7 @@ struct exit_trace *exit_trace_open(const char *path)
 	struct exit_trace *t = calloc(1, sizeof(*t));
 	size_t len = strlen(path);
 
-	if (!t)
-		return NULL;
-	t->f = fopen(path, "w");
-	if (!t->f) {
+	if (!t || !(t->f = fopen(path, "w"))) {
 		fprintf(stderr, "glassvm: -trace-exits %s: %s\n", path, strerror(errno));
 		free(t);
 		return NULL;

@@ -45,6 +45,7 @@ struct vmm {
 	struct shadow *shadow;     /* under PAGING_SHADOW: the shadow page tables */
 	uint64_t shadow_fills, shadow_true_faults, shadow_table_writes;
 	uint64_t ept_pages_mapped; /* guest pages the EPT has been given so far */
+	bool ept_2m;               /* map guest RAM in 2 MiB EPT pages where possible */
 	enum paging_scheme scheme;
 	struct exit_counters exits;
 	/* Each exit's charge and trace line (vmm/exit_account.c): the cost

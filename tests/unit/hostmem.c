@@ -197,3 +197,29 @@ Test(physmem_native, ram_is_one_block_at_hpa_0)
 	cr_expect_eq(physmem_ptr(n, 0x5678), n->ram + 0x5678);
 	physmem_destroy(n);
 }
+
+/* 2 MiB EPT pages: each aligned 2 MiB of guest RAM is one aligned, contiguous
+ * 2 MiB of host memory; the 2 MiB runs themselves are shuffled. */
+Test(hostmem, scatter_in_2mib_runs)
+{
+	enum { RUN = HOSTMEM_SCATTER_2M, RUNS = 8 };
+	struct hostmem *big = hostmem_create((RUNS + 2) * (uint64_t)RUN * PAGE_SIZE);
+	static uint64_t p2m[RUNS * RUN];
+	unsigned moved = 0;
+	uint64_t f;
+
+	cr_assert_not_null(big);
+	cr_assert_eq(hostmem_place_guest(big, RUNS * RUN, RUN, p2m), 0);
+	for (unsigned n = 0; n < RUNS * RUN; n++) {
+		uint64_t base = p2m[n - n % RUN];
+		cr_assert_eq(base % (RUN * PAGE_SIZE), 0, "run of page %u not 2 MiB aligned", n);
+		cr_assert_eq(p2m[n], base + (n % RUN) * PAGE_SIZE, "page %u out of its run", n);
+		moved += n % RUN == 0 && base != (uint64_t)n * PAGE_SIZE;
+	}
+	cr_expect_gt(moved, 0, "the runs were not shuffled");
+	/* The two runs left over are the hypervisor's. */
+	for (unsigned k = 0; k < 2 * RUN; k++)
+		cr_assert_neq(f = hostmem_alloc_frame(big), HOSTMEM_NO_FRAME);
+	cr_expect_eq(hostmem_alloc_frame(big), HOSTMEM_NO_FRAME);
+	hostmem_destroy(big);
+}
