@@ -171,6 +171,9 @@ int shadow_install(struct shadow *s, int root, uint32_t lin, uint32_t guest_tabl
 		t = new_table(s, root, pd_index, guest_table);
 	if (t == SHADOW_NONE)
 		return -1;
+	/* Checked after the table is made: it may shadow the very page mapped. */
+	if (shadow_protects(s, shadow_gpa_of(s, hpa)))
+		bits &= ~SPTE_W;
 	*entry(s, s->tables[t].hpa, (lin >> 12) & 0x3ff) = (uint32_t)hpa | bits | SPTE_P;
 	return 0;
 }

@@ -68,9 +68,10 @@ int shadow_root_for(struct shadow *s, uint32_t guest_cr3);
 /* Drop every shadow (the guest changed how its tables are read: PSE, PG...). */
 void shadow_flush_all(struct shadow *s);
 
-/* Map LIN under ROOT to host frame HPA with the given SPTE_* bits; the guest
- * page table it came from is GUEST_TABLE (0 for a 4 MiB page).  Returns -1
- * when out of shadow tables or frames. */
+/* Map LIN under ROOT to host frame HPA with the given SPTE_* bits, less W if
+ * HPA holds a shadowed guest table; the guest page table it came from is
+ * GUEST_TABLE (0 for a 4 MiB page).  Returns -1 when out of shadow tables
+ * or frames. */
 int shadow_install(struct shadow *s, int root, uint32_t lin, uint32_t guest_table,
 		   uint64_t hpa, uint32_t bits);
 /* Does guest page GPA hold a guest paging structure that is shadowed? */

@@ -42,9 +42,10 @@ static void flush_if_stale(struct vmm *v)
 
 static void fill_shadow(struct vmm *v, int root, uint32_t lin, const struct walk *w, uint64_t hpa)
 {
-	uint32_t gpa = w->phys & PAGE_MASK;
-	uint32_t bits = (w->write_ok && !shadow_protects(v->shadow, gpa) ? SPTE_W : 0) |
-			(w->user ? SPTE_U : 0) | (w->global ? SPTE_G : 0);
+	/* Writable only once the guest's dirty bit is set (so the first write
+	 * exits and sets it); shadow_install keeps guest tables read-only. */
+	uint32_t bits = (w->write_ok ? SPTE_W : 0) | (w->user ? SPTE_U : 0) |
+			(w->global ? SPTE_G : 0);
 
 	if (shadow_install(v->shadow, root, lin, w->table, hpa & PAGE_MASK, bits) < 0) {
 		/* Out of shadow tables: start over, as KVM zaps when it runs short. */
