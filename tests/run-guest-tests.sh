@@ -73,7 +73,7 @@ else
     done
 fi
 
-GUEST_PAGING=${GUEST_PAGING:-native ept}
+GUEST_PAGING=${GUEST_PAGING:-native ept shadow}
 for s in $GUEST_PAGING; do
     case $s in native|shadow|ept) ;; *) die "GUEST_PAGING: '$s' is not a paging scheme (native, shadow, ept)" ;; esac
 done
