@@ -7,8 +7,10 @@
  * outside RAM (a ROM window, or nothing at all) and a misconfiguration (the
  * mark of MMIO, as KVM uses it) are served by having the CPU run that one
  * instruction itself in root mode, where ROM is read-only and empty
- * addresses float.
+ * addresses float.  ROM pages are mapped read-only (see map_rom_page).
  */
+#include <string.h>
+
 #include "cpu/vmx.h"
 #include "mmu/ept.h"
 #include "mmu/physmem.h"
@@ -33,6 +35,29 @@ static bool map_2m(struct vmm *v, uint64_t gpa)
 	return true;
 }
 
+/*
+ * A ROM page (the BIOS) gets a host frame holding a copy of it, mapped
+ * read and execute only, as KVM maps ROM as a read-only memory slot: reads
+ * and fetches then need no exit, and a write is an EPT violation the
+ * hypervisor serves in root mode, where ROM ignores it.
+ */
+static bool map_rom_page(struct vmm *v, uint64_t gpa)
+{
+	uint64_t frame;
+
+	if (EPTQ_ACCESS(v->vmcs.exit_qualification) & EPT_W)
+		return false;
+	frame = hostmem_alloc_frame(v->pm->host);
+	if (frame == HOSTMEM_NO_FRAME)
+		return false;
+	memcpy(hostmem_ptr(v->pm->host, frame), physmem_ptr(v->pm, gpa), PAGE_SIZE);
+	if (ept_map_4k(v->vmcs.ept, gpa, frame, EPT_R | EPT_X)) {
+		hostmem_free_frame(v->pm->host, frame);
+		return false;
+	}
+	return true;
+}
+
 void exit_ept_violation(struct vmm *v)
 {
 	uint64_t gpa = v->vmcs.guest_physical_address & PAGE_MASK;
@@ -41,8 +66,11 @@ void exit_ept_violation(struct vmm *v)
 	if (v->ept_2m && map_2m(v, gpa))
 		return;
 	/* RAM a ROM window covers (the BIOS at F0000) is not the guest's to see. */
-	if (physmem_rom_at(v->pm, gpa))
+	if (physmem_rom_at(v->pm, gpa)) {
+		if (map_rom_page(v, gpa))
+			return;
 		hpa = HOSTMEM_NO_FRAME;
+	}
 	if (hpa != HOSTMEM_NO_FRAME && ept_map_4k(v->vmcs.ept, gpa, hpa, EPT_RWX) == 0) {
 		v->ept_pages_mapped++;
 		return;  /* the guest retries the access, which now translates */
