@@ -62,6 +62,10 @@ rejects "-trace-exits into a missing directory" "/nonexistent/" -trace-exits /no
 rejects "unknown scheme in -compare" "not a paging scheme" -compare native,bogus $BOOT -kernel "$HELLO"
 rejects "-compare with -paging" "-paging" -compare native,ept -paging ept $BOOT -kernel "$HELLO"
 rejects "-format without -compare" "-compare" -format json $BOOT -kernel "$HELLO"
+rejects "unknown paging scheme" "not a paging scheme" -paging bogus $BOOT -kernel "$HELLO"
+rejects "EPT page size" "not an EPT page size" -ept-pages 1g $BOOT -kernel "$HELLO"
+rejects "TLB size not a power of two" "power of two" -tlb-entries 1000 $BOOT -kernel "$HELLO"
+rejects "TLB size too large" "power of two" -tlb-entries 8192 $BOOT -kernel "$HELLO"
 
 run -version
 [ "$STATUS" -eq 0 ] || fail "-version: exit status $STATUS, expected 0"
