@@ -162,10 +162,10 @@ void cpu_deliver(struct cpu *c, unsigned vector, enum event_kind kind,
 		deliver_real_mode(c, vector, return_eip);
 }
 
-void cpu_raise_event(struct cpu *c, unsigned vector, enum event_kind kind)
+void cpu_raise_event(struct cpu *c, unsigned vector, enum event_kind kind, uint32_t error)
 {
 	c->delivering = vector;
-	cpu_deliver(c, vector, kind, 0, c->eip);
+	cpu_deliver(c, vector, kind, error, c->eip);
 	c->delivering = -1;
 }
 
@@ -200,7 +200,5 @@ void cpu_handle_fault(struct cpu *c)
 			error = 0;
 		}
 	}
-	c->delivering = vector;
-	cpu_deliver(c, vector, EV_EXCEPTION, error, c->eip);
-	c->delivering = -1;
+	cpu_raise_event(c, vector, EV_EXCEPTION, error);
 }

@@ -35,9 +35,10 @@ enum event_kind { EV_EXCEPTION, EV_SOFTWARE, EV_EXTERNAL };
 void cpu_deliver(struct cpu *c, unsigned vector, enum event_kind kind,
 		 uint32_t error, uint32_t return_eip);
 
-/* Deliver an event between instructions (a trap, NMI, external interrupt),
- * with the bookkeeping that turns a fault during delivery into #DF. */
-void cpu_raise_event(struct cpu *c, unsigned vector, enum event_kind kind);
+/* Deliver an event at the current EIP (a fault being handled, a trap, NMI,
+ * an external or injected interrupt), with the bookkeeping that turns a
+ * fault during delivery into #DF and that an exit during it reports. */
+void cpu_raise_event(struct cpu *c, unsigned vector, enum event_kind kind, uint32_t error);
 
 /* Does exception VECTOR push an error code (SDM Vol. 3A, table 6-1)? */
 bool exception_has_error_code(unsigned vector);

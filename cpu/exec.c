@@ -51,13 +51,12 @@ static struct block *decode_slow(struct cpu *c, uint32_t lin, struct block *tmp)
 	const struct opdesc *d;
 	unsigned n = 0;
 
+	/* With all 15 bytes in hand the decoder says OK or TOO_LONG, never NEED_MORE. */
 	while (res == DECODE_NEED_MORE && n < MAX_INSN_LEN) {
 		bytes[n] = mem_fetch_byte(c, lin + n);
 		n++;
 		decode_or_fail(bytes, n, c->code32, &tmp->insns[0], &res, &d);
 	}
-	if (res == DECODE_NEED_MORE)
-		decode_or_fail(bytes, MAX_INSN_LEN + 1, c->code32, &tmp->insns[0], &res, &d);
 	tmp->n = 1;
 	return tmp;
 }
@@ -167,7 +166,7 @@ static void run_one(struct cpu *c, struct block *tmp)
 		c->eflags &= ~FL_RF;  /* RF lasts one instruction */
 	if (tf && !c->sw_interrupt) {
 		c->dr[6] |= DR6_BS;
-		cpu_raise_event(c, EXC_DB, EV_EXCEPTION);
+		cpu_raise_event(c, EXC_DB, EV_EXCEPTION, 0);
 	}
 }
 
@@ -191,7 +190,7 @@ static bool between_blocks(struct cpu *c)
 {
 	if (c->pending_db) {  /* a data breakpoint: #DB trap after the access */
 		c->pending_db = false;
-		cpu_raise_event(c, EXC_DB, EV_EXCEPTION);
+		cpu_raise_event(c, EXC_DB, EV_EXCEPTION, 0);
 	}
 	if (c->vmcs && vmx_check_interrupts(c))
 		return false;

@@ -47,9 +47,9 @@ void cpu_service_interrupts(struct cpu *c)
 		c->nmi_pending = false;
 		c->nmi_blocked = true;
 		c->halted = false;
-		cpu_raise_event(c, EXC_NMI, EV_EXTERNAL);
+		cpu_raise_event(c, EXC_NMI, EV_EXTERNAL, 0);
 	} else if (intr_due(c)) {
 		c->halted = false;
-		cpu_raise_event(c, c->intr_ack(c->intr_opaque), EV_EXTERNAL);
+		cpu_raise_event(c, c->intr_ack(c->intr_opaque), EV_EXTERNAL, 0);
 	}
 }

@@ -69,11 +69,25 @@ static struct ept *current_ept(const struct cpu *c)
 }
 
 /*
+ * Enter a translation of LIN (to guest-physical GPA, at host address HOST)
+ * in the TLB, unless its accesses must keep coming to the slow path, or it
+ * was made in root mode past the EPT or the shadow: not for the guest's TLB.
+ */
+static void refill(struct cpu *c, struct tlb *t, uint32_t lin, uint32_t gpa, uint8_t *host,
+		   unsigned flags)
+{
+	if (!cacheable(c, t, lin) || in_root_emulation(c))
+		return;
+	tlb_fill(t, lin, gpa & PAGE_MASK, host,
+		 flags | (physmem_page_has_code(c->mmu->pm, gpa) ? TLB_HAS_CODE : 0));
+}
+
+/*
  * Shadow paging: the MMU walks the hypervisor's shadow tables, which map
  * linear addresses to host frames (2 references).  Anything they lack is a
  * #PF that exits (exception bitmap bit 14) with the linear address as the
  * qualification; the hypervisor fills the shadow or hands the fault to the
- * guest.  Returns the guest-physical address and the host pointer in *HOST.
+ * guest.  Returns the guest-physical address.
  */
 static uint32_t shadow_translate(struct cpu *c, struct tlb *t, uint32_t lin, unsigned kind)
 {
@@ -92,10 +106,8 @@ static uint32_t shadow_translate(struct cpu *c, struct tlb *t, uint32_t lin, uns
 		vmexit_instruction(c, EXIT_EXCEPTION_NMI, lin);
 	}
 	gpa = shadow_gpa_of(v->shadow, hpa);
-	if (cacheable(c, t, lin))
-		tlb_fill(t, lin, gpa & PAGE_MASK, hostmem_ptr(c->mmu->pm->host, hpa & PAGE_MASK),
-			 ((bits & SPTE_W) ? TLB_WRITABLE : 0) | ((bits & SPTE_G) ? TLB_GLOBAL : 0) |
-			 (physmem_page_has_code(c->mmu->pm, gpa) ? TLB_HAS_CODE : 0));
+	refill(c, t, lin, gpa, hostmem_ptr(c->mmu->pm->host, hpa & PAGE_MASK),
+	       ((bits & SPTE_W) ? TLB_WRITABLE : 0) | ((bits & SPTE_G) ? TLB_GLOBAL : 0));
 	return gpa;
 }
 
@@ -151,13 +163,9 @@ static uint32_t translate(struct cpu *c, struct tlb *t, uint32_t lin, unsigned k
 	}
 	if (ga.ept_result != EPT_OK)
 		ept_exit(c, &ga, lin, r == WALK_OK);
-	/* What the hypervisor does in root mode, past the EPT or the shadow,
-	 * is not for the guest's TLB. */
-	if (host && cacheable(c, t, lin) && !in_root_emulation(c))
-		tlb_fill(t, lin, w.phys & PAGE_MASK, host,
-			 (w.write_ok ? TLB_WRITABLE : 0) | (w.global ? TLB_GLOBAL : 0) |
-			 (w.large ? TLB_LARGE : 0) |
-			 (physmem_page_has_code(pm, w.phys) ? TLB_HAS_CODE : 0));
+	if (host)
+		refill(c, t, lin, w.phys, host, (w.write_ok ? TLB_WRITABLE : 0) |
+		       (w.global ? TLB_GLOBAL : 0) | (w.large ? TLB_LARGE : 0));
 	return w.phys;
 }
 

@@ -83,12 +83,10 @@ void vmx_inject_pending(struct cpu *c)
 		return;
 	c->vmcs->entry_interruption_info = 0;
 	c->halted = false;  /* an injected event ends the HLT activity state */
-	c->delivering = INTR_INFO_VECTOR(info);
-	cpu_deliver(c, INTR_INFO_VECTOR(info),
-		    type == INTR_HW_EXCEPTION ? EV_EXCEPTION :
-		    type == INTR_EXTERNAL || type == INTR_NMI ? EV_EXTERNAL : EV_SOFTWARE,
-		    (info & INTR_INFO_HAS_ERROR) ? c->vmcs->entry_exception_error : 0, c->eip);
-	c->delivering = -1;
+	cpu_raise_event(c, INTR_INFO_VECTOR(info),
+			type == INTR_HW_EXCEPTION ? EV_EXCEPTION :
+			type == INTR_EXTERNAL || type == INTR_NMI ? EV_EXTERNAL : EV_SOFTWARE,
+			(info & INTR_INFO_HAS_ERROR) ? c->vmcs->entry_exception_error : 0);
 }
 
 /*

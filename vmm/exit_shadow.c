@@ -23,13 +23,18 @@
 
 #define EXC_PF 14
 
-/* The root for the guest's current CR3, as the MMU must use it. */
-static int current_root(struct vmm *v)
+/* The root for guest CR3, made the one the MMU walks. */
+static int use_root(struct vmm *v, uint32_t cr3)
 {
-	int root = shadow_root_for(v->shadow, v->cpu->cr3);
+	int root = shadow_root_for(v->shadow, cr3);
 
 	v->vmcs.shadow_root = root == SHADOW_NONE ? HOSTMEM_NO_FRAME : v->shadow->roots[root].hpa;
 	return root;
+}
+
+static int current_root(struct vmm *v)
+{
+	return use_root(v, v->cpu->cr3);
 }
 
 static void flush_if_stale(struct vmm *v)
@@ -115,8 +120,7 @@ void exit_cr_access(struct vmm *v)
 	struct cpu *c = v->cpu;
 
 	if (CRQ_CR(q) == 3) {
-		int root = shadow_root_for(v->shadow, c->regs[CRQ_REG(q)]);
-		v->vmcs.shadow_root = root == SHADOW_NONE ? HOSTMEM_NO_FRAME : v->shadow->roots[root].hpa;
+		use_root(v, c->regs[CRQ_REG(q)]);
 		flush_if_stale(v);
 	} else {
 		shadow_flush_all(v->shadow);
