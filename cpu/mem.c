@@ -107,7 +107,8 @@ static uint32_t shadow_translate(struct cpu *c, struct tlb *t, uint32_t lin, uns
 	}
 	gpa = shadow_gpa_of(v->shadow, hpa);
 	refill(c, t, lin, gpa, hostmem_ptr(c->mmu->pm->host, hpa & PAGE_MASK),
-	       ((bits & SPTE_W) ? TLB_WRITABLE : 0) | ((bits & SPTE_G) ? TLB_GLOBAL : 0));
+	       ((bits & SPTE_W) ? TLB_WRITABLE : 0) | ((bits & SPTE_G) ? TLB_GLOBAL : 0) |
+	       ((bits & SPTE_LARGE) ? TLB_LARGE : 0));
 	return gpa;
 }
 

@@ -174,6 +174,9 @@ int shadow_install(struct shadow *s, int root, uint32_t lin, uint32_t guest_tabl
 	/* Checked after the table is made: it may shadow the very page mapped. */
 	if (shadow_protects(s, shadow_gpa_of(s, hpa)))
 		bits &= ~SPTE_W;
+	/* The TLB must know a piece of a 4 MiB page: INVLPG drops all of it. */
+	if (!guest_table)
+		bits |= SPTE_LARGE;
 	*entry(s, s->tables[t].hpa, (lin >> 12) & 0x3ff) = (uint32_t)hpa | bits | SPTE_P;
 	return 0;
 }

@@ -27,6 +27,7 @@
 #define SPTE_W 0x002u
 #define SPTE_U 0x004u
 #define SPTE_G 0x100u
+#define SPTE_LARGE 0x200u  /* (an available bit) a piece of a guest 4 MiB page */
 
 /* A shadow page table: the shadow of one guest page table (or of one guest
  * 4 MiB page, split into 4 KiB pieces), under one root. */

@@ -125,3 +125,20 @@ Test(shadow, roots_are_cached_and_reclaimed)
 	cr_expect_eq(sh->roots_reclaimed, 1);
 	cr_expect_not(shadow_protects(sh, GUEST_PD), "the reclaimed root's PD is free again");
 }
+
+/* A shadow entry for a piece of a guest 4 MiB page says so, so that the TLB
+ * entry made from it is marked large and a guest INVLPG anywhere in the
+ * 4 MiB drops every piece (SDM Vol. 3A, 4.10.4.1; tests/unit/tlb_invlpg.c). */
+Test(shadow, pieces_of_a_large_guest_page_are_marked)
+{
+	int root = shadow_root_for(sh, GUEST_PD);
+	uint32_t bits, error;
+	uint64_t hpa;
+
+	shadow_install(sh, root, LIN, 0, physmem_hpa(pm, DATA), SPTE_W);  /* from a 4 MiB PDE */
+	shadow_install(sh, root, 2 * LIN, GUEST_PT, physmem_hpa(pm, DATA), SPTE_W);
+	cr_assert(shadow_walk(sh, sh->roots[root].hpa, LIN, 0, &hpa, &bits, &error));
+	cr_expect(bits & SPTE_LARGE, "a piece of a 4 MiB page is not marked");
+	cr_assert(shadow_walk(sh, sh->roots[root].hpa, 2 * LIN, 0, &hpa, &bits, &error));
+	cr_expect_not(bits & SPTE_LARGE, "a 4 KiB page is marked large");
+}
